@@ -1,0 +1,11 @@
+"""The `newsmon` command: one sub-command per operator task.
+
+Each sibling module registers its commands on the shared app when imported here.
+"""
+
+from newsmon.cli._app import app
+from newsmon.cli import admin as _admin  # noqa: F401  (registers commands)
+from newsmon.cli import run as _run  # noqa: F401
+from newsmon.cli import stack as _stack  # noqa: F401
+
+__all__ = ["app"]

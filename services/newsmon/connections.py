@@ -1,0 +1,99 @@
+"""Clients for Kafka and Elasticsearch built from Settings: local stack or external clusters."""
+
+from __future__ import annotations
+
+import ssl
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from elasticsearch import AsyncElasticsearch, Elasticsearch
+
+from newsmon.settings import Settings
+
+
+def kafka_options(settings: Settings) -> dict[str, Any]:
+    """Connection keyword arguments shared by every aiokafka client newsmon creates."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap.split(","),
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(
+            cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
+        )
+        options["ssl_context"] = context
+    if settings.kafka_security_protocol.startswith("SASL"):
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
+        options["sasl_plain_username"] = settings.kafka_sasl_username
+        options["sasl_plain_password"] = settings.kafka_sasl_password
+    return options
+
+
+def make_producer(settings: Settings, **overrides: Any) -> AIOKafkaProducer:
+    """An idempotent producer (acks=all): retries never duplicate or reorder a partition."""
+    options: dict[str, Any] = {
+        **kafka_options(settings),
+        "enable_idempotence": True,
+        "acks": "all",
+        "linger_ms": 5,
+        "compression_type": "gzip",
+        "max_request_size": 32 * 1024 * 1024,
+    }
+    return AIOKafkaProducer(**{**options, **overrides})
+
+
+def make_consumer(settings: Settings, *topics: str, group_id: str, **overrides: Any) -> AIOKafkaConsumer:
+    """A group consumer that commits explicitly, after its side effect is done."""
+    options: dict[str, Any] = {
+        **kafka_options(settings),
+        "group_id": group_id,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "max_partition_fetch_bytes": 32 * 1024 * 1024,
+        "fetch_max_bytes": 64 * 1024 * 1024,
+    }
+    return AIOKafkaConsumer(*topics, **{**options, **overrides})
+
+
+def faust_broker_options(settings: Settings) -> dict[str, Any]:
+    """The same connection, in the form faust.App takes."""
+    import faust
+
+    options: dict[str, Any] = {
+        "broker": [f"kafka://{server}" for server in settings.kafka_bootstrap.split(",")],
+    }
+    protocol = settings.kafka_security_protocol
+    context = None
+    if protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(
+            cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
+        )
+    if protocol.startswith("SASL"):
+        options["broker_credentials"] = faust.SASLCredentials(
+            username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
+            ssl_context=context, mechanism=settings.kafka_sasl_mechanism or "PLAIN",
+        )
+    elif context is not None:
+        options["broker_credentials"] = faust.SSLCredentials(context)
+    return options
+
+
+def _es_options(settings: Settings) -> dict[str, Any]:
+    options: dict[str, Any] = {"hosts": settings.es_url.split(","), "request_timeout": 30}
+    if settings.es_api_key:
+        options["api_key"] = settings.es_api_key
+    elif settings.es_username:
+        options["basic_auth"] = (settings.es_username, settings.es_password or "")
+    if settings.es_ca_cert:
+        options["ca_certs"] = str(settings.es_ca_cert)
+    return options
+
+
+def es_client(settings: Settings, **overrides: Any) -> Elasticsearch:
+    """A synchronous Elasticsearch client (CLI commands)."""
+    return Elasticsearch(**{**_es_options(settings), **overrides})
+
+
+def async_es_client(settings: Settings, **overrides: Any) -> AsyncElasticsearch:
+    """An asyncio Elasticsearch client (indexer)."""
+    return AsyncElasticsearch(**{**_es_options(settings), **overrides})
