@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from newsmon.topics import declared_topics
 
@@ -25,13 +27,23 @@ class InvalidRecord(ValueError):
         self.detail = detail
 
 
+@lru_cache(maxsize=4)
+def _registry(schemas_dir: Path) -> Registry:
+    """Every schema in schemas/json under its $id, so schemas can $ref each other."""
+    resources = []
+    for path in sorted((schemas_dir / "json").glob("*.schema.json")):
+        schema = json.loads(path.read_text())
+        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
 @lru_cache(maxsize=16)
 def validator(schemas_dir: Path, topic: str) -> Draft202012Validator:
     """The validator of a logical topic's current schema (e.g. "news.raw")."""
     spec = next(t for t in declared_topics(schemas_dir) if t.name == topic)
     schema = json.loads((schemas_dir / spec.schema).read_text())
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema, registry=_registry(schemas_dir), format_checker=FormatChecker())
 
 
 def check(schemas_dir: Path, topic: str, record: dict[str, Any]) -> None:

@@ -7,5 +7,6 @@ from newsmon.cli._app import app
 from newsmon.cli import admin as _admin  # noqa: F401  (registers commands)
 from newsmon.cli import run as _run  # noqa: F401
 from newsmon.cli import stack as _stack  # noqa: F401
+from newsmon.cli import workers as _workers  # noqa: F401
 
 __all__ = ["app"]

@@ -1,0 +1,42 @@
+"""Kafka records to Elasticsearch documents: flat fields, stable ids. Pure functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _division_levels(codes: list[str]) -> dict[str, list[str]]:
+    """Split 6-digit division codes into province (xx0000), city (xxxx00) and county levels."""
+    levels: dict[str, list[str]] = {"province_codes": [], "city_codes": [], "county_codes": []}
+    for code in sorted(set(codes)):
+        if code.endswith("0000"):
+            levels["province_codes"].append(code)
+        elif code.endswith("00"):
+            levels["city_codes"].append(code)
+        else:
+            levels["county_codes"].append(code)
+    return levels
+
+
+def article_document(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(_id, _source) for an article.v1 record; _id is the article id (the Kafka key)."""
+    doc = dict(record)
+    doc.update(_division_levels(record.get("region_codes", [])))
+    doc["near_duplicate_group"] = record.get("duplicate_of") or record["article_id"]
+    return record["article_id"], doc
+
+
+def indicator_document(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(_id, _source) for an indicator.v1 record; _id is the stable indicator id."""
+    doc = dict(record)
+    codes = [*record.get("subject_parent_codes", []), *([record["subject_code"]] if record.get("subject_code") else [])]
+    levels = _division_levels(codes)
+    doc["province_code"] = (levels["province_codes"] or [None])[0]
+    doc["city_code"] = (levels["city_codes"] or [None])[0]
+    doc["county_code"] = (levels["county_codes"] or [None])[0]
+    return record["indicator_id"], doc
+
+
+def stale_indicator_ids(article_id: str, old_count: int, new_count: int) -> list[str]:
+    """Indicator ids a re-processed article no longer has (its extraction found fewer)."""
+    return [f"{article_id}-{seq:04d}" for seq in range(new_count, old_count)]

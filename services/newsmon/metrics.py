@@ -1,0 +1,25 @@
+"""Prometheus metrics, declared in one place. Workers serve them with `serve(port)`."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+INDEX_DOCS = Counter("newsmon_index_docs_total", "Documents acknowledged by Elasticsearch", ["kind"])
+INDEX_DEADLETTERS = Counter("newsmon_index_deadletters_total", "Records the indexer dead-lettered", ["reason"])
+INDEX_RETRIES = Counter("newsmon_index_retries_total", "Bulk requests or items retried", ["cause"])
+INDEX_BULK_SECONDS = Histogram("newsmon_index_bulk_seconds", "Time to get one batch acknowledged")
+INDEX_LAG = Gauge("newsmon_index_lag_records", "Records not yet indexed, per topic", ["topic"])
+INDEX_PAUSED = Gauge("newsmon_index_paused", "1 while consumption is paused because Elasticsearch is unavailable")
+
+CRAWL_FETCHES = Counter("newsmon_crawl_fetches_total", "Fetches by kind and outcome", ["kind", "outcome"])
+CRAWL_BYTES = Counter("newsmon_crawl_bytes_total", "Response body bytes read")
+CRAWL_LATENCY = Histogram("newsmon_crawl_fetch_seconds", "Fetch latency", ["kind"])
+CRAWL_ROBOTS_REFUSALS = Counter("newsmon_crawl_robots_refusals_total", "URLs refused by robots.txt")
+CRAWL_DEADLETTERS = Counter("newsmon_crawl_deadletters_total", "Articles lost to dead letters", ["reason"])
+CRAWL_ARTICLES = Counter("newsmon_crawl_articles_total", "Raw articles published", ["source"])
+
+
+def serve(port: int) -> None:
+    """Serve /metrics on `port` (0: not at all)."""
+    if port:
+        start_http_server(port)
