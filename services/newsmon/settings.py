@@ -16,9 +16,15 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+REPO_ROOT = Path(__file__).resolve().parents[2]  # services/newsmon/settings.py; the image keeps this layout
+
+
 def _default_schemas_dir() -> Path:
-    # services/newsmon/settings.py -> repo root / schemas (the Docker image keeps the same layout)
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return REPO_ROOT / "schemas"
+
+
+def _default_sources_file() -> Path:
+    return REPO_ROOT / "deploy" / "sources" / "demo.yaml"
 
 
 def _running_as_root() -> bool:
@@ -77,7 +83,9 @@ class Settings(BaseSettings):
     maven_repo_url: str = Field("https://repo.maven.apache.org/maven2", description="Where the ES zip is fetched.")
 
     # --- Crawler ----------------------------------------------------------------------------
-    sources_file: Path = Field(Path("deploy/sources/demo.yaml"), description="YAML list of feeds to poll.")
+    sources_file: Path = Field(default_factory=_default_sources_file, description="YAML list of feeds to poll.")
+    crawl_group: str = Field("newsmon-crawl", description="Consumer group of the crawler workers.")
+    crawl_max_polls: int = Field(8, description="Feeds one worker polls at once.")
     allow_hosts: tuple[str, ...] = Field((), description="Hosts exempt from the private-address refusal (demo site, tests).")
     user_agent: str = "newsmon/0.1 (+https://github.com/newsmon/newsmon)"
     fetch_timeout_s: float = 20.0

@@ -8,5 +8,7 @@ from newsmon.cli import admin as _admin  # noqa: F401  (registers commands)
 from newsmon.cli import run as _run  # noqa: F401
 from newsmon.cli import stack as _stack  # noqa: F401
 from newsmon.cli import workers as _workers  # noqa: F401
+from newsmon.cli import crawl as _crawl  # noqa: F401
+from newsmon.cli import page as _page  # noqa: F401
 
 __all__ = ["app"]

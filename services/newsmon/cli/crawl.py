@@ -1,0 +1,76 @@
+"""`newsmon crawl` (a crawler worker) and `newsmon crawl status`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import UTC, datetime
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsmon.cli._app import app
+from newsmon.settings import get_settings
+
+crawl_app = typer.Typer(help="Crawler workers: feeds and pages into news.raw.", invoke_without_command=True)
+app.add_typer(crawl_app, name="crawl")
+console = Console()
+
+
+@crawl_app.callback()
+def crawl(ctx: typer.Context) -> None:
+    """Run a crawler worker (several may run at once; they share the work). Stops on SIGTERM."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from newsmon import metrics
+    from newsmon.crawl.worker import CrawlWorker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    metrics.serve(settings.metrics_port)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        stats = await CrawlWorker(settings).run(stop)
+        logging.getLogger("newsmon.crawl").info("stopped: %s", stats)
+
+    asyncio.run(main())
+
+
+@crawl_app.command()
+def status() -> None:
+    """Per source: last poll, next poll, errors, articles found (from the shared crawl state)."""
+    from newsmon.connections import make_producer
+    from newsmon.crawl.sources import SourceFile
+    from newsmon.crawl.state import CrawlState
+
+    settings = get_settings()
+    sources = SourceFile(settings.sources_file)
+    sources.reload()
+
+    async def read() -> dict:
+        producer = make_producer(settings)
+        state = CrawlState(settings, producer)
+        await state.start()
+        await state.stop()
+        return state.feeds
+
+    feeds = asyncio.run(read())
+    now = datetime.now(UTC)
+    table = Table("source", "enabled", "last poll", "next poll", "errors", "articles", "304s/polls", "last error")
+    for source in sources.current.sources:
+        st = feeds.get(source.id, {})
+        next_at = st.get("next_poll_at")
+        due = f"in {(datetime.fromisoformat(next_at) - now).total_seconds():.0f}s" if next_at else "-"
+        errors = str(st.get("errors", 0)) + (" [red]flagged[/red]" if st.get("flagged") else "")
+        table.add_row(source.id, "yes" if source.enabled else "no", (st.get("last_polled_at") or "-")[:19], due, errors,
+                      str(st.get("articles_found", 0)), f"{st.get('not_modified', 0)}/{st.get('polls', 0)}",
+                      (st.get("last_error") or "")[:60])
+    console.print(table)
+    for problem in sources.current.problems:
+        console.print(f"[red]sources file:[/red] {problem}")

@@ -1,0 +1,279 @@
+"""A crawler worker: polls its sources' feeds and fetches its hosts' pages into news.raw.
+
+Workers share one consumer group over crawl.frontier, whose records are keyed by host. The
+worker that owns a host's partition is the only one fetching that host's pages and polling the
+feeds served from it, so per-host concurrency and delay hold across workers, and each source is
+polled once per interval however many workers run. Feed validators, schedules and the URLs
+fetched live in crawl.state (see CrawlState), so restarts and rebalances lose none of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import ConsumerRebalanceListener, TopicPartition
+from aiokafka.partitioner import DefaultPartitioner
+
+from newsmon import metrics, records
+from newsmon.connections import make_consumer, make_producer
+from newsmon.crawl.errors import CrawlError, RobotsDisallowed
+from newsmon.crawl.feeds import FeedEntry, parse_feed, parse_sitemap
+from newsmon.crawl.fetcher import Fetcher
+from newsmon.crawl.page import extract_page
+from newsmon.crawl.publisher import fetch_task, now_iso, raw_article
+from newsmon.crawl.schedule import is_flagged, next_poll, wants_full_fetch
+from newsmon.crawl.sources import Source, SourceFile
+from newsmon.crawl.state import CrawlState
+from newsmon.crawl.urls import article_id, canonical_url, host_key
+from newsmon.deadletter import envelope
+from newsmon.settings import Settings
+from newsmon.topics import DEADLETTER, RAW
+
+FRONTIER = "crawl.frontier"
+SOURCES_CHECK_S = 2.0
+log = logging.getLogger("newsmon.crawl")
+
+
+class HostLimiter:
+    """Per-host concurrency and minimum delay between request starts, for the hosts this worker owns."""
+
+    def __init__(self, concurrency: int, delay_s: float) -> None:
+        self.delay_s = delay_s
+        self._slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(concurrency))
+        self._next_start: dict[str, float] = defaultdict(float)
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        async with self._slots[host]:
+            wait = self._next_start[host] - time.monotonic()
+            self._next_start[host] = max(self._next_start[host], time.monotonic()) + self.delay_s
+            if wait > 0:
+                await asyncio.sleep(wait)
+            yield
+
+
+class _Ownership(ConsumerRebalanceListener):
+    def __init__(self, worker: CrawlWorker) -> None:
+        self.worker = worker
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        self.worker.owned = set()
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        await self.worker.state.catch_up()  # see what the previous owners recorded
+        self.worker.owned = {tp.partition for tp in assigned}
+        log.info("owning frontier partitions %s", sorted(self.worker.owned))
+
+
+class CrawlWorker:
+    """One crawler worker; run several with the same settings to share the work."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.frontier = settings.topic(FRONTIER)
+        self.sources = SourceFile(settings.sources_file)
+        self.limiter = HostLimiter(settings.host_concurrency, settings.host_delay_s)
+        self.owned: set[int] = set()
+        self.polling: dict[str, asyncio.Task] = {}
+        self.queued: dict[str, float] = {}
+        self._partitioner = DefaultPartitioner()
+        self.stats = defaultdict(int)
+
+    async def run(self, stop: asyncio.Event) -> dict[str, int]:
+        """Crawl until `stop` is set; in-flight work is finished and committed first."""
+        self.producer = make_producer(self.settings)
+        await self.producer.start()
+        self.state = CrawlState(self.settings, self.producer)
+        await self.state.start()
+        self.fetcher = Fetcher(self.settings)
+        consumer = make_consumer(self.settings, group_id=self.settings.crawl_group, max_poll_records=20)
+        consumer.subscribe([self.frontier], listener=_Ownership(self))
+        await consumer.start()
+        self.partitions = sorted(consumer.partitions_for_topic(self.frontier) or [])
+        last_sources_check = 0.0
+        try:
+            while not stop.is_set():
+                if time.monotonic() - last_sources_check > SOURCES_CHECK_S:
+                    self.sources.reload()
+                    last_sources_check = time.monotonic()
+                self._schedule_polls()
+                batch = await consumer.getmany(timeout_ms=500, max_records=20)
+                if batch:
+                    await self._fetch_batch([m for messages in batch.values() for m in messages])
+                    await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
+        finally:
+            await asyncio.gather(*self.polling.values(), return_exceptions=True)
+            await consumer.stop()
+            await self.fetcher.aclose()
+            await self.state.stop()
+            await self.producer.stop()
+        return dict(self.stats)
+
+    # --- feeds --------------------------------------------------------------------------
+    def owns(self, url: str) -> bool:
+        if not self.partitions:
+            return False
+        key = host_key(url).encode()
+        return self._partitioner(key, self.partitions, self.partitions) in self.owned
+
+    def _schedule_polls(self) -> None:
+        now = datetime.now(UTC)
+        for source in self.sources.current.sources:
+            if not source.enabled or source.id in self.polling or len(self.polling) >= self.settings.crawl_max_polls:
+                continue
+            if not self.owns(source.url()):
+                continue
+            feed_state = self.state.feeds.get(source.id)
+            if feed_state and datetime.fromisoformat(feed_state["next_poll_at"]) > now:
+                continue
+            task = asyncio.create_task(self._poll(source))
+            self.polling[source.id] = task
+            task.add_done_callback(lambda _t, sid=source.id: self.polling.pop(sid, None))
+
+    async def _poll(self, source: Source) -> None:
+        interval = source.interval_s or self.settings.default_poll_interval_s
+        previous = self.state.feeds.get(source.id) or {}
+        polls = previous.get("polls", 0)
+        full = wants_full_fetch(polls) or not previous
+        record = {
+            "schema_version": 1, "kind": "feed", "source_id": source.id,
+            "etag": previous.get("etag"), "last_modified": previous.get("last_modified"),
+            "last_polled_at": now_iso(), "last_full_fetch_at": previous.get("last_full_fetch_at"),
+            "errors": 0, "last_error": None, "flagged": False,
+            "articles_found": previous.get("articles_found", 0), "polls": polls + 1,
+            "not_modified": previous.get("not_modified", 0),
+        }
+        started = time.monotonic()
+        try:
+            async with self.limiter.slot(host_key(source.url())):
+                result = await self.fetcher.fetch(
+                    source.url(), etag=None if full else record["etag"],
+                    last_modified=None if full else record["last_modified"],
+                )
+            metrics.CRAWL_LATENCY.labels("feed").observe(time.monotonic() - started)
+            metrics.CRAWL_BYTES.inc(len(result.body))
+            if result.not_modified:
+                metrics.CRAWL_FETCHES.labels("feed", "not_modified").inc()
+                record["not_modified"] += 1
+                entries: list[FeedEntry] = []
+            else:
+                metrics.CRAWL_FETCHES.labels("feed", "ok").inc()
+                record.update(etag=result.etag, last_modified=result.last_modified, last_full_fetch_at=now_iso())
+                entries, error = await self._entries(source, result.body, result.final_url, result.content_type)
+                if error:
+                    record["last_error"] = f"malformed feed: {error}"
+                    log.warning("source %s: malformed feed (%s); kept %d entries", source.id, error, len(entries))
+            record["articles_found"] += await self._queue(source, entries)
+        except CrawlError as exc:
+            metrics.CRAWL_FETCHES.labels("feed", exc.reason).inc()
+            errors = previous.get("errors", 0) + 1
+            record.update(errors=errors, last_error=f"{exc.reason}: {exc}"[:500], flagged=is_flagged(errors))
+            log.warning("source %s: poll failed (%s), %d in a row", source.id, exc.reason, errors)
+        record["next_poll_at"] = next_poll(datetime.now(UTC), interval, record["errors"]).isoformat()
+        await self.state.put_feed(record)
+        self.stats["polls"] += 1
+
+    async def _entries(self, source: Source, body: bytes, url: str, content_type: str | None) -> tuple[list[FeedEntry], str | None]:
+        if source.feed is not None:
+            parsed = parse_feed(body, url, content_type)
+            return parsed.entries, parsed.error
+        sitemap = parse_sitemap(body)
+        if not sitemap.is_index:
+            return [FeedEntry(e.loc, None, None, None, None) for e in sitemap.entries], None
+        entries: list[FeedEntry] = []
+        for child in sitemap.entries[:20]:
+            try:
+                result = await self.fetcher.fetch(child.loc)
+            except CrawlError as exc:
+                log.warning("source %s: child sitemap %s failed: %s", source.id, child.loc, exc.reason)
+                continue
+            entries += [FeedEntry(e.loc, None, None, None, None) for e in parse_sitemap(result.body).entries]
+        return entries, None
+
+    async def _queue(self, source: Source, entries: list[FeedEntry]) -> int:
+        """Send fetch tasks for entries not fetched yet (nor queued recently). Returns how many."""
+        now = time.monotonic()
+        self.queued = {k: t for k, t in self.queued.items() if now - t < 3600}
+        futures = []
+        for entry in entries:
+            url = canonical_url(entry.link)
+            ident = article_id(url)
+            if self.state.seen(ident) or ident in self.queued:
+                continue
+            task = fetch_task(source, entry, via="feed" if source.feed else "sitemap")
+            records.check(self.settings.schemas_dir, FRONTIER, task)
+            futures.append(await self.producer.send(self.frontier, records.encode(task), key=task["host"].encode()))
+            self.queued[ident] = now
+        await asyncio.gather(*futures)
+        return len(futures)
+
+    # --- pages --------------------------------------------------------------------------
+    async def _fetch_batch(self, messages: list[Any]) -> None:
+        """Fetch a batch of tasks concurrently; the host limiter keeps each host polite."""
+        tasks: list[dict[str, Any]] = []
+        for message in messages:
+            try:
+                task = records.decode(self.settings.schemas_dir, FRONTIER, message.value)
+            except records.InvalidRecord as exc:
+                await self._dead_letter("crawl.fetch", exc.reason, exc.detail, message.value, url=None, source_id=None)
+                continue
+            tasks.append(task)
+        await asyncio.gather(*(self._fetch_page(task) for task in tasks))
+
+    async def _fetch_page(self, task: dict[str, Any]) -> None:
+        if self.state.seen(task["article_id"]):
+            self.stats["already_fetched"] += 1
+            return
+        started = time.monotonic()
+        try:
+            async with self.limiter.slot(task["host"]):
+                result = await self.fetcher.fetch(task["url"])
+        except CrawlError as exc:
+            metrics.CRAWL_FETCHES.labels("page", exc.reason).inc()
+            if isinstance(exc, RobotsDisallowed):
+                metrics.CRAWL_ROBOTS_REFUSALS.inc()
+            await self._lost(task, "crawl.fetch", exc.reason, str(exc))
+            return
+        metrics.CRAWL_LATENCY.labels("page").observe(time.monotonic() - started)
+        metrics.CRAWL_BYTES.inc(len(result.body))
+        metrics.CRAWL_FETCHES.labels("page", "ok").inc()
+        page = await asyncio.to_thread(extract_page, result.body, result.final_url, result.content_type)
+        if not page.text.strip():
+            await self._lost(task, "crawl.page", "empty_text", f"no main text found in {len(result.body)} bytes")
+            return
+        raw = raw_article(task, page, result.final_url, result.status)
+        records.check(self.settings.schemas_dir, RAW, raw)
+        await (await self.producer.send(self.settings.topic(RAW), records.encode(raw), key=raw["article_id"].encode()))
+        metrics.CRAWL_ARTICLES.labels(task["source_id"]).inc()
+        self.stats["articles"] += 1
+        await self._remember(task, "ok")
+
+    async def _lost(self, task: dict[str, Any], stage: str, reason: str, detail: str) -> None:
+        """An article this crawl cannot get: to the dead letters, and not fetched again."""
+        await self._dead_letter(stage, reason, detail, records.encode(task), url=task["url"], source_id=task["source_id"],
+                                key=task["article_id"])
+        await self._remember(task, reason)
+
+    async def _remember(self, task: dict[str, Any], outcome: str) -> None:
+        await self.state.put_url({
+            "schema_version": 1, "kind": "url", "article_id": task["article_id"], "url": task["url"],
+            "fetched_at": now_iso(), "outcome": outcome, "source_id": task["source_id"],
+        })
+
+    async def _dead_letter(self, stage: str, reason: str, detail: str, original: bytes | None, *,
+                           url: str | None, source_id: str | None, key: str | None = None) -> None:
+        log.warning("dead letter %s/%s %s: %s", stage, reason, url, detail[:200])
+        metrics.CRAWL_DEADLETTERS.labels(reason).inc()
+        self.stats["dead_letters"] += 1
+        record = envelope(stage=stage, reason=reason, detail=detail, original=original, url=url,
+                          source_id=source_id, key=key, source_topic=self.frontier)
+        records.check(self.settings.schemas_dir, DEADLETTER, record)
+        await (await self.producer.send(self.settings.topic(DEADLETTER), records.encode(record),
+                                        key=key.encode() if key else None))
