@@ -11,9 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+import jsonschema_rs
 
 from newsmon.topics import declared_topics
 
@@ -28,30 +26,34 @@ class InvalidRecord(ValueError):
 
 
 @lru_cache(maxsize=4)
-def _registry(schemas_dir: Path) -> Registry:
+def _registry(schemas_dir: Path) -> jsonschema_rs.Registry:
     """Every schema in schemas/json under its $id, so schemas can $ref each other."""
-    resources = []
-    for path in sorted((schemas_dir / "json").glob("*.schema.json")):
-        schema = json.loads(path.read_text())
-        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
-    return Registry().with_resources(resources)
+    schemas = [json.loads(path.read_text()) for path in sorted((schemas_dir / "json").glob("*.schema.json"))]
+    return jsonschema_rs.Registry([(schema["$id"], schema) for schema in schemas])
 
 
 @lru_cache(maxsize=16)
-def validator(schemas_dir: Path, topic: str) -> Draft202012Validator:
-    """The validator of a logical topic's current schema (e.g. "news.raw")."""
+def validator(schemas_dir: Path, topic: str) -> jsonschema_rs.Draft202012Validator:
+    """The validator of a logical topic's current schema (e.g. "news.raw"), formats included.
+
+    jsonschema-rs (Rust) rather than jsonschema: validating every record on every hop must cost
+    microseconds, not the quarter millisecond the pure-Python validator takes per indicator.
+    """
     spec = next(t for t in declared_topics(schemas_dir) if t.name == topic)
     schema = json.loads((schemas_dir / spec.schema).read_text())
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=_registry(schemas_dir), format_checker=FormatChecker())
+    if not jsonschema_rs.meta.is_valid(schema):
+        raise ValueError(f"{spec.schema} is not a valid JSON Schema")
+    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True, registry=_registry(schemas_dir))
 
 
 def check(schemas_dir: Path, topic: str, record: dict[str, Any]) -> None:
     """Raise InvalidRecord("schema", ...) naming the first violation, if any."""
-    error = next(iter(validator(schemas_dir, topic).iter_errors(record)), None)
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        raise InvalidRecord("schema", f"{where}: {error.message[:300]}")
+    checker = validator(schemas_dir, topic)
+    if checker.is_valid(record):
+        return
+    error = next(iter(checker.iter_errors(record)))
+    where = "/".join(str(p) for p in error.instance_path) or "(root)"
+    raise InvalidRecord("schema", f"{where}: {error.message[:300]}")
 
 
 def decode(schemas_dir: Path, topic: str, value: bytes | None) -> dict[str, Any]:
@@ -59,10 +61,10 @@ def decode(schemas_dir: Path, topic: str, value: bytes | None) -> dict[str, Any]
     if value is None:
         raise InvalidRecord("empty", "record has no value")
     try:
-        record = json.loads(value)
+        record = json.loads(value.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise InvalidRecord("invalid_utf8", str(exc)[:300]) from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise InvalidRecord("invalid_json", str(exc)[:300]) from None
     if not isinstance(record, dict):
         raise InvalidRecord("schema", f"(root): expected an object, got {type(record).__name__}")

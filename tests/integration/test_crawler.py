@@ -160,4 +160,4 @@ async def test_two_workers_share_sources_fetch_once_and_stay_polite(ready: Setti
     reasons = sorted(d["value"]["reason"] for d in dead)
     assert reasons.count("robots_disallowed") == 3 and len(dead) == 6, reasons
     assert all(d["value"]["url"] and d["value"]["source_id"] for d in dead)
-    assert sum(s["articles"] for s in stats) == 9
+    assert sum(s.get("articles", 0) for s in stats) == 9

@@ -42,6 +42,9 @@ class CrawlState:
         if partitions is None:
             await self._consumer._client.force_metadata_update()  # noqa: SLF001 - fresh metadata
             partitions = self._consumer.partitions_for_topic(self.topic) or set()
+        if not partitions:
+            await self._consumer.stop()
+            raise RuntimeError(f"topic {self.topic} does not exist: run `newsmon topics ensure`")
         tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
         self._consumer.assign(tps)
         await self._consumer.seek_to_beginning(*tps)
@@ -95,6 +98,8 @@ class CrawlState:
         await self._put(f"url:{record['article_id']}", record)
 
     async def _put(self, key: str, record: dict[str, Any]) -> None:
+        if self.producer is None:
+            raise RuntimeError("this CrawlState is read-only (no producer)")
         records.check(self.settings.schemas_dir, STATE, record)
         self._apply(key.encode(), records.encode(record))
         await (await self.producer.send(self.topic, records.encode(record), key=key.encode()))

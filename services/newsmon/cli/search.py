@@ -1,0 +1,188 @@
+"""What an analyst types: `newsmon search`, `newsmon indicators`, `newsmon series`, `newsmon tail`.
+
+Every command takes --json for scripts (one JSON document, or one record per line for tail).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsmon.cli._app import app
+from newsmon.settings import get_settings
+
+console = Console()
+
+
+def _date(value: str | None) -> date | None:
+    return datetime.strptime(value, "%Y-%m-%d").date() if value else None
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Words or phrases, e.g. \"招商引资 新能源\" (Traditional is fine)."),
+    since: str = typer.Option(None, help="Published on or after YYYY-MM-DD."),
+    until: str = typer.Option(None, help="Published on or before YYYY-MM-DD."),
+    region: str = typer.Option(None, help="Division name or code (十堰市, 420300); includes its children."),
+    source: str = typer.Option(None, help="Source id from the sources file."),
+    size: int = typer.Option(10, help="How many stories."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Best matching articles, one line per story (near-duplicates collapsed), with snippets."""
+    from newsmon.connections import es_client
+    from newsmon.index.search import UnknownRegion, run_articles
+
+    settings = get_settings()
+    try:
+        with es_client(settings) as es:
+            hits = run_articles(es, settings, query, since=_date(since), until=_date(until), region=region,
+                                source=source, size=size)
+    except UnknownRegion as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+        return
+    table = Table("published", "source", "title", "snippet", show_lines=True)
+    for hit in hits:
+        table.add_row((hit.get("published_at") or "")[:10], hit["source_id"], hit["title"], hit["snippet"])
+    console.print(table)
+    console.print(f"{len(hits)} stories")
+
+
+@app.command()
+def indicators(
+    metric: str = typer.Option(None, help="Metric id (gdp, signed_amount, …) or wording (地区生产总值)."),
+    region: str = typer.Option(None, help="Division name or code; includes its children."),
+    since: str = typer.Option(None, help="Published on or after YYYY-MM-DD."),
+    until: str = typer.Option(None, help="Published on or before YYYY-MM-DD."),
+    min_value: float = typer.Option(None, help="Lower bound on the normalised value (yuan, count, …)."),
+    max_value: float = typer.Option(None, help="Upper bound on the normalised value."),
+    min_growth: float = typer.Option(None, help="Lower bound on growth, in percent."),
+    max_growth: float = typer.Option(None, help="Upper bound on growth, in percent."),
+    period: str = typer.Option(None, help="Period as written (一季度, 上半年, …)."),
+    all_kinds: bool = typer.Option(False, "--all", help="Include non-economic quantities and reprints."),
+    size: int = typer.Option(50, help="How many indicators."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Indicators matching the filters, newest first."""
+    from newsmon.connections import es_client
+    from newsmon.index.search import UnknownRegion, run_indicators
+
+    settings = get_settings()
+    try:
+        with es_client(settings) as es:
+            found = run_indicators(
+                es, settings, metric=metric, region=region, since=_date(since), until=_date(until),
+                min_value=min_value, max_value=max_value, min_growth=min_growth, max_growth=max_growth,
+                period=period, include_non_core=all_kinds, include_duplicates=all_kinds, size=size,
+            )
+    except UnknownRegion as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    table = Table("published", "subject", "period", "metric", "value", "growth %", "rank", "quote")
+    for ind in found:
+        value = f"{ind['value']:g}{ind['unit'] or ''}" if ind["value"] is not None else ""
+        if ind.get("qualifier") and value:
+            value = f"{value} ({ind['qualifier']})"
+        growth = f"{ind['growth_pct']:+g}" if ind["growth_pct"] is not None else ""
+        rank = f"{ind['rank_scope'] or ''}第{ind['rank']}" if ind["rank"] else ""
+        table.add_row((ind.get("published_at") or "")[:10], ind["subject"] or "", ind["period"] or "",
+                      f"{ind['metric']} [{ind['metric_id']}]", value, growth, rank, ind["quote"][:40])
+    console.print(table)
+    console.print(f"{len(found)} indicators")
+
+
+@app.command()
+def series(
+    metric: str = typer.Option(..., help="Metric id or wording."),
+    region: str = typer.Option(..., help="Parent region (name or code): one series per sub-region."),
+    by: str = typer.Option("quarter", help="month, quarter or year (of the period's end)."),
+    agg: str = typer.Option("sum", help="sum, max or avg of the normalised values in a period."),
+    chart: Path = typer.Option(None, help="Also write a PNG line chart here."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """A time series per sub-region of REGION."""
+    from newsmon.connections import es_client
+    from newsmon.index.search import INTERVALS, UnknownRegion, run_series
+
+    if by not in INTERVALS or agg not in ("sum", "max", "avg"):
+        _fail("--by is month, quarter or year; --agg is sum, max or avg")
+    settings = get_settings()
+    try:
+        with es_client(settings) as es:
+            points = run_series(es, settings, metric=metric, region=region, by=by, agg=agg)
+    except UnknownRegion as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps([p.__dict__ for p in points], ensure_ascii=False, indent=2))
+    else:
+        table = Table("period ending", "region", "code", agg)
+        for p in points:
+            table.add_row(p.period, p.region, p.region_code, f"{p.value:,.0f}")
+        console.print(table)
+    if chart:
+        from newsmon.index.chart import write_series_chart
+
+        write_series_chart(points, chart, title=f"{metric} · {region} · {agg} by {by}")
+        console.print(f"chart written to {chart}")
+
+
+@app.command()
+def tail(
+    topic: str = typer.Argument("news.indicators", help="news.raw, news.articles, news.indicators or news.deadletter."),
+    where: list[str] = typer.Option(None, help="field=value filters, all must hold (e.g. subject_code=420303)."),
+    from_beginning: bool = typer.Option(False, help="Start at the oldest record instead of new ones."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON record per line."),
+) -> None:
+    """A ready consumer: print records of a topic as they arrive (Ctrl-C to stop)."""
+    import asyncio
+    import uuid
+
+    from newsmon.connections import make_consumer
+
+    settings = get_settings()
+    conditions = [w.split("=", 1) for w in where or []]
+    if any(len(c) != 2 for c in conditions):
+        _fail("--where takes field=value")
+
+    async def run() -> None:
+        consumer = make_consumer(settings, settings.topic(topic), group_id=f"newsmon-tail-{uuid.uuid4().hex[:8]}",
+                                 auto_offset_reset="earliest" if from_beginning else "latest")
+        await consumer.start()
+        try:
+            async for message in consumer:
+                record = json.loads(message.value)
+                if all(str(record.get(field)) == value for field, value in conditions):
+                    if as_json:
+                        print(json.dumps(record, ensure_ascii=False), flush=True)
+                    else:
+                        console.print(_one_line(record))
+        finally:
+            await consumer.stop()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
+def _one_line(record: dict) -> str:
+    if "indicator_id" in record:
+        value = f"{record['value']:g}{record['unit'] or ''}" if record.get("value") is not None else "-"
+        growth = f" {record['growth_pct']:+g}%" if record.get("growth_pct") is not None else ""
+        return f"{record.get('subject') or '?'} {record.get('period') or ''} {record.get('metric')} {value}{growth}  ({record['article_id']})"
+    if "stage" in record:
+        return f"[red]{record['stage']}[/red] {record['reason']}: {record['detail'][:100]}"
+    return f"{record.get('published_at') or ''} {record.get('source_id')} {record.get('title')}"

@@ -1,0 +1,93 @@
+"""The processor's two agents.
+
+1. `enrich` (news.raw, all partitions, spread over workers): decode and validate the raw record,
+   clean, segment, extract, fingerprint; send the bundle to news.enriched.
+2. `publish` (news.enriched, one partition): decide near-duplicates against the fingerprint table
+   in one order, then publish the article to news.articles and its indicators to news.indicators,
+   all keyed by article id.
+
+Faust acks an event whose agent raised, so neither agent lets an exception out: a record that
+cannot be processed goes to news.deadletter with the stage and reason, and the agent goes on.
+Concurrency stays 1 (ordered work; see faust-streaming issue #606 on offsets with concurrency).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+import faust
+
+from newsmon import records
+from newsmon.deadletter import DeadLetterLimit, envelope
+from newsmon.process.dedupe import first_copy
+from newsmon.process.enrich import enrich_raw
+from newsmon.records import InvalidRecord
+from newsmon.settings import Settings
+from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW
+
+ENRICHED = "news.enriched"
+log = logging.getLogger("newsmon.process")
+
+
+def register(app: faust.App, settings: Settings) -> None:
+    """Declare topics, the table and both agents on `app`."""
+
+    def topic(name: str, partitions: int | None = None) -> faust.TopicT:
+        return app.topic(settings.topic(name), key_type=bytes, value_type=bytes, partitions=partitions)
+
+    raw_topic, enriched_topic = topic(RAW), topic(ENRICHED, partitions=1)
+    articles_topic, indicators_topic, deadletter_topic = topic(ARTICLES), topic(INDICATORS), topic(DEADLETTER)
+    fingerprints = app.Table("fingerprints", default=None, partitions=1, key_type=str, value_type=list)
+    limit = DeadLetterLimit(settings.deadletter_max_ratio)
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    schemas = settings.schemas_dir
+
+    async def dead_letter(event: faust.EventT, stage: str, reason: str, detail: str, source: str) -> None:
+        message = event.message
+        log.warning("dead letter %s/%s at %s[%s]@%s: %s", stage, reason, message.topic, message.partition, message.offset, detail[:200])
+        record = envelope(
+            stage=stage, reason=reason, detail=detail, original=event.value,
+            source_topic=message.topic, partition=message.partition, offset=message.offset,
+            key=event.key, worker=worker,
+        )
+        records.check(schemas, DEADLETTER, record)
+        await deadletter_topic.send(key=event.key, value=records.encode(record))
+        limit.record(True)
+
+    @app.agent(raw_topic, concurrency=1)
+    async def enrich(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                raw = records.decode(schemas, RAW, event.value)
+            except InvalidRecord as exc:
+                await dead_letter(event, "process.validate" if exc.reason == "schema" else "process.decode", exc.reason, exc.detail, RAW)
+                continue
+            try:
+                bundle = enrich_raw(raw)
+                records.check(schemas, ENRICHED, bundle)
+            except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the stream
+                log.exception("enrichment failed for %s", raw.get("article_id"))
+                await dead_letter(event, "process.extract", "extractor_error", f"{type(exc).__name__}: {exc}", RAW)
+                continue
+            await enriched_topic.send(key=raw["article_id"].encode(), value=records.encode(bundle))
+            limit.record(False)
+
+    @app.agent(enriched_topic, concurrency=1)
+    async def publish(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                bundle = records.decode(schemas, ENRICHED, event.value)
+            except InvalidRecord as exc:
+                await dead_letter(event, "process.publish", exc.reason, exc.detail, ENRICHED)
+                continue
+            article = bundle["article"]
+            article_id = article["article_id"]
+            original = first_copy(fingerprints, article_id, int(bundle["simhash"], 16))
+            key = article_id.encode()
+            article["duplicate_of"] = original
+            await articles_topic.send(key=key, value=records.encode(article))
+            for indicator in bundle["indicators"]:
+                indicator["duplicate_of"] = original
+                await indicators_topic.send(key=key, value=records.encode(indicator))

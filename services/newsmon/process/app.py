@@ -1,0 +1,42 @@
+"""The Faust app: declarative wiring of topics, the fingerprint table and the agents.
+
+The stages themselves are plain functions (newsmon.process.enrich, newsmon.process.dedupe);
+agents only decode, call them, and send.
+"""
+
+from __future__ import annotations
+
+import faust
+
+from newsmon.connections import faust_broker_options
+from newsmon.settings import Settings
+
+MAX_MESSAGE_BYTES = 32 * 1024 * 1024
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app for `settings`; several workers with the same app id share the partitions."""
+    app = faust.App(
+        settings.faust_app_id,
+        **faust_broker_options(settings),
+        key_serializer="raw",
+        value_serializer="raw",
+        store="memory://",
+        processing_guarantee="at_least_once",
+        topic_replication_factor=settings.topic_replication,
+        topic_allow_declare=True,
+        topic_disable_leader=True,
+        producer_acks=-1,
+        producer_max_request_size=MAX_MESSAGE_BYTES,
+        consumer_max_fetch_size=MAX_MESSAGE_BYTES,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        web_enabled=settings.faust_web_port > 0,
+        web_port=max(settings.faust_web_port, 1),
+        web_bind="0.0.0.0",
+    )
+    from newsmon.process.agents import register
+
+    register(app, settings)
+    return app

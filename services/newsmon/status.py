@@ -1,0 +1,127 @@
+"""A snapshot of the whole pipeline for operators: `newsmon status` and the `newsmon run` view.
+
+Counts come from the engines themselves: topic offsets and consumer-group commits in Kafka,
+document counts in Elasticsearch, the shared crawl state for sources.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from rich.table import Table
+
+from newsmon.connections import async_es_client, kafka_options, make_consumer
+from newsmon.crawl.state import CrawlState
+from newsmon.index.templates import names
+from newsmon.settings import Settings
+from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW
+
+log = logging.getLogger("newsmon.status")
+
+
+@dataclass
+class Snapshot:
+    taken_at: datetime
+    topic_records: dict[str, int] = field(default_factory=dict)
+    lag: dict[str, int] = field(default_factory=dict)
+    indexed: dict[str, int] = field(default_factory=dict)
+    sources: int = 0
+    polls: int = 0
+    articles_found: int = 0
+    failing_sources: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def table(self, workers: list[tuple[str, str, int]] | None = None) -> Table:
+        table = Table(title=f"newsmon · {self.taken_at:%H:%M:%S}", show_header=True)
+        table.add_column("stage")
+        table.add_column("count", justify="right")
+        table.add_column("detail")
+        table.add_row("sources polled", str(self.sources), f"{self.polls} polls, {self.articles_found} articles found"
+                      + (f", failing: {', '.join(self.failing_sources)}" if self.failing_sources else ""))
+        table.add_row("raw articles", str(self.topic_records.get(RAW, 0)), f"processing lag {self.lag.get('process', 0)}")
+        table.add_row("enriched articles", str(self.topic_records.get(ARTICLES, 0)), "")
+        table.add_row("indicators found", str(self.topic_records.get(INDICATORS, 0)), "")
+        table.add_row("searchable", f"{self.indexed.get('articles', 0)} / {self.indexed.get('indicators', 0)}",
+                      f"articles / indicators in Elasticsearch, indexing lag {self.lag.get('index', 0)}")
+        table.add_row("dead letters", str(self.topic_records.get(DEADLETTER, 0)), "see `newsmon tail news.deadletter --from-beginning`")
+        for name, state, restarts in workers or []:
+            table.add_row(f"worker {name}", state, f"{restarts} restarts" if restarts else "")
+        for error in self.errors:
+            table.add_row("[red]error[/red]", "", error)
+        return table
+
+
+class PipelineStatus:
+    """Long-lived collector (keeps one tail of the crawl state between snapshots)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.crawl_state: CrawlState | None = None
+
+    async def start(self) -> None:
+        self.crawl_state = CrawlState(self.settings, producer=None)
+        await self.crawl_state.start()
+
+    async def stop(self) -> None:
+        if self.crawl_state:
+            await self.crawl_state.stop()
+
+    async def snapshot(self) -> Snapshot:
+        snap = Snapshot(taken_at=datetime.now(UTC))
+        try:
+            await self._kafka(snap)
+        except Exception as exc:  # noqa: BLE001 - a status view reports trouble, it does not crash
+            snap.errors.append(f"kafka: {type(exc).__name__}: {exc}")
+        try:
+            await self._elasticsearch(snap)
+        except Exception as exc:  # noqa: BLE001
+            snap.errors.append(f"elasticsearch: {type(exc).__name__}")
+        if self.crawl_state:
+            feeds = self.crawl_state.feeds.values()
+            snap.sources = len(self.crawl_state.feeds)
+            snap.polls = sum(f.get("polls", 0) for f in feeds)
+            snap.articles_found = sum(f.get("articles_found", 0) for f in feeds)
+            snap.failing_sources = sorted(f["source_id"] for f in feeds if f.get("errors"))
+        return snap
+
+    async def _kafka(self, snap: Snapshot) -> None:
+        s = self.settings
+        topics = {name: s.topic(name) for name in (RAW, ARTICLES, INDICATORS, DEADLETTER)}
+        consumer = make_consumer(s, group_id=None)
+        admin = AIOKafkaAdminClient(**kafka_options(s))
+        await consumer.start()
+        await admin.start()
+        try:
+            tps = [TopicPartition(full, p) for full in topics.values() for p in (consumer.partitions_for_topic(full) or ())]
+            ends = await consumer.end_offsets(tps)
+            starts = await consumer.beginning_offsets(tps)
+            for name, full in topics.items():
+                snap.topic_records[name] = sum(ends[tp] - starts[tp] for tp in tps if tp.topic == full)
+            groups = {"process": (s.faust_app_id, [topics[RAW]]), "index": (s.index_group, [topics[ARTICLES], topics[INDICATORS]])}
+            for label, (group, group_topics) in groups.items():
+                committed = await admin.list_consumer_group_offsets(group)
+                snap.lag[label] = sum(
+                    ends[tp] - (committed[tp].offset if tp in committed and committed[tp].offset >= 0 else starts[tp])
+                    for tp in tps if tp.topic in group_topics
+                )
+        finally:
+            await admin.close()
+            await consumer.stop()
+
+    async def _elasticsearch(self, snap: Snapshot) -> None:
+        es = async_es_client(self.settings, request_timeout=5, max_retries=0)
+        try:
+            for kind in ("articles", "indicators"):
+                response = await es.count(index=names(self.settings, kind).read_alias)
+                snap.indexed[kind] = response["count"]
+        finally:
+            await es.close()
+
+
+def as_dict(snap: Snapshot) -> dict[str, Any]:
+    return {**snap.__dict__, "taken_at": snap.taken_at.isoformat()}

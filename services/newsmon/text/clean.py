@@ -1,0 +1,356 @@
+"""Clean an article's text: normalise characters and punctuation, rebuild newspaper layout.
+
+`clean(raw)` returns a `CleanedText` whose `text` is the body in reading order (title and
+headings kept as their own paragraphs), with bylines, photo credits and captions moved out
+into metadata. Pure function: never raises on any string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib.resources import files
+from statistics import median
+
+import yaml
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+
+# Full-width ASCII letters and digits, the ideographic space, and full-width signs that belong to
+# numbers (％ ＋ ．) become their half-width forms; Chinese punctuation stays as it is.
+_WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
+_WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)}
+_WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)}
+_WIDTH_TABLE |= {0x3000: " ", 0xFF05: "%", 0xFF0B: "+", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
+_WIDTH_TABLE |= {code: None for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xAD)}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+_TERMINAL_RE = re.compile(r"[。！？!?…][”’」』）)]*$")
+_SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
+_CLOSING_PUNCT = "，。；：、！？）”’」』》"
+
+# Punctuation between Chinese text is written in its Chinese form; numbers keep ASCII.
+_CJK_SIDE = f"[{CJK}“”‘’（）《》、，。]"
+_COMMA_RE = re.compile(rf"(?<={_CJK_SIDE})[ \t]{{0,3}},[ \t]{{0,3}}|[ \t]{{0,3}},[ \t]{{0,3}}(?={_CJK_SIDE})")
+_SEMICOLON_RE = re.compile(rf"(?<={_CJK_SIDE})[ \t]{{0,3}};[ \t]{{0,3}}|[ \t]{{0,3}};[ \t]{{0,3}}(?={_CJK_SIDE})")
+_COLON_RE = re.compile(rf"(?<={_CJK_SIDE})[ \t]{{0,3}}:[ \t]{{0,3}}|[ \t]{{0,3}}:[ \t]{{0,3}}(?={_CJK_SIDE})")
+_QUESTION_RE = re.compile(rf"(?<={_CJK_SIDE})\?")
+_EXCLAIM_RE = re.compile(rf"(?<={_CJK_SIDE})!")
+_PARENS_RE = re.compile(rf"\(([^()\n]{{0,100}}?[{CJK}][^()\n]{{0,100}}?)\)")
+_STRAIGHT_QUOTES_RE = re.compile(rf'"([^"\n]{{0,100}}?[{CJK}][^"\n]{{0,100}}?)"')
+_FULLWIDTH_POINT_RE = re.compile(r"(?<=\d)[．。](?=\d)")
+_ASCII_PUNCT_RE = re.compile(r'[,;:?!("．]|\d。\d')
+
+# Spaces that layout, not language, put inside numbers, dates and Chinese text.
+_NUMBER_SPACE_RE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_DATE_SPACE_RE = re.compile(r"(?<=[\d年月])[ \t]{1,3}(?=\d)|(?<=\d)[ \t]{1,3}(?=[年月日号时%])")
+_CJK_SPACE_RE = re.compile(rf"(?<=[{CJK}，。；：、“”（）\d])[ \t]+(?=[{CJK}，。；：、“”（）])|(?<=[{CJK}，。；：、“”（）])[ \t]+(?=\d)")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of the cleaned text: `kind` is "title", "heading" or "body"; offsets into it."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """An article after cleaning. `text` keeps the original script; `simplified` is for matching."""
+
+    text: str
+    title: str | None = None
+    headings: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @cached_property
+    def simplified(self) -> str:
+        """`text` in Simplified characters, same length, so offsets hold in both."""
+        return to_simplified(self.text)
+
+
+@lru_cache(maxsize=1)
+def _layout_vocabulary() -> dict:
+    return yaml.safe_load(files("newsmon.text").joinpath("data/layout.yaml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _byline_re() -> re.Pattern[str]:
+    vocabulary = _layout_vocabulary()
+    roles = "|".join(sorted(map(re.escape, vocabulary["byline_roles"]), key=len, reverse=True))
+    name = r"[\u4e00-\u9fff·]{2,5}"
+    role = rf"(?:驻[\u4e00-\u9fff]{{2,10}}?)?(?:本报|本台|本刊)?(?:{roles})"
+    return re.compile(rf"^[\W_□■]*(?:{role})[ :：]*{name}(?:[ 、，,]*(?:{role})?[ :：]*{name})*[\W_]*$")
+
+
+@lru_cache(maxsize=1)
+def _credit_re() -> re.Pattern[str]:
+    vocabulary = _layout_vocabulary()
+    markers = "|".join(map(re.escape, vocabulary["photo_credit_markers"]))
+    return re.compile(
+        rf"^[（(\W_]*(?:{markers})?[ :：/]*(?:[\u4e00-\u9fff·]{{2,5}}[ 、]*){{1,4}}摄[）)]?$"
+        rf"|^[（(]?(?:{markers})[ :：/]*[\u4e00-\u9fff·]{{2,5}}.*$"
+    )
+
+
+@lru_cache(maxsize=1)
+def _traditional_table() -> tuple[dict[int, str], re.Pattern[str]]:
+    """OpenCC's one-to-one Traditional->Simplified characters (phrases would shift offsets)."""
+    import opencc
+
+    path = files(opencc).joinpath("dictionary/TSCharacters.txt")
+    table: dict[int, str] = {}
+    for line in path.read_text("utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0] if targets else ""
+        if len(source) == 1 and len(target) == 1 and target != source:
+            table[ord(source)] = target
+    detector = re.compile("[" + "".join(re.escape(chr(code)) for code in table) + "]")
+    return table, detector
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters mapped to Simplified one for one; the text's length never changes."""
+    table, detector = _traditional_table()
+    return text.translate(table) if detector.search(text) else text
+
+
+def normalize_characters(text: str) -> str:
+    """Half-width digits, letters and spaces; no control or zero-width characters; "\\n" newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL_RE.sub("", text.translate(_WIDTH_TABLE))
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def normalize_punctuation(text: str) -> str:
+    """Chinese punctuation between Chinese text; ASCII kept inside numbers."""
+    if not _ASCII_PUNCT_RE.search(text):
+        return text
+    text = _FULLWIDTH_POINT_RE.sub(".", text)
+    text = _COMMA_RE.sub("，", text)
+    text = _SEMICOLON_RE.sub("；", text)
+    text = _COLON_RE.sub("：", text)
+    text = _QUESTION_RE.sub("？", text)
+    text = _EXCLAIM_RE.sub("！", text)
+    text = _PARENS_RE.sub(r"（\1）", text)
+    return _STRAIGHT_QUOTES_RE.sub(r"“\1”", text)
+
+
+def normalize_spacing(text: str) -> str:
+    """No spaces inside numbers ("1 200"), dates ("2月 8日") or between Chinese characters."""
+    if " " not in text:
+        return text
+    text = _NUMBER_SPACE_RE.sub("", text)
+    text = _DATE_SPACE_RE.sub("", text)
+    return _CJK_SPACE_RE.sub("", text)
+
+
+def _width(line: str) -> int:
+    """Printed width: Chinese characters are two columns, ASCII one."""
+    return len(line) + len(_CJK_RE.findall(line))
+
+
+def _is_short_line(line: str) -> bool:
+    """Heading- or caption-like: short, without sentence punctuation inside."""
+    return len(line) <= 40 and not _SENTENCE_PUNCT_RE.search(line.rstrip("：:"))
+
+
+def _needs_space(left: str, right: str) -> bool:
+    """Re-joining a line broken by column wrapping adds no space, except between two Latin words."""
+    return bool(left and right) and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum()
+
+
+@dataclass
+class _Item:
+    text: str
+    kind: str  # body | short | byline | credit
+    wrapped: bool = False  # came from column-wrapped lines
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    blocks, current = [], []
+    for line in lines:
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _split_wrapped(lines: list[str]) -> list[tuple[str, str]]:
+    """Column-wrapped lines joined into paragraphs: a short line ending a sentence ends one.
+
+    Returns (kind, text) pairs; a short unpunctuated line after a finished sentence is a heading.
+    """
+    widths = [_width(line) for line in lines]
+    full = median(widths[:-1]) if len(widths) > 1 else widths[0]
+    paragraphs: list[tuple[str, str]] = []
+    current: list[str] = []
+    for index, (line, width) in enumerate(zip(lines, widths)):
+        indented = line.startswith(("  ", "\u3000"))
+        line = line.strip()
+        if indented and current:
+            paragraphs.append(("body", _join_all(current)))
+            current = []
+        last = index == len(lines) - 1
+        finished = not current or _TERMINAL_RE.search(current[-1])
+        if finished and last and index and _is_short_line(line):
+            if current:
+                paragraphs.append(("body", _join_all(current)))
+            paragraphs.append(("short", line))
+            return paragraphs
+        current.append(line)
+        if _TERMINAL_RE.search(line) and width < full - 2:
+            paragraphs.append(("body", _join_all(current)))
+            current = []
+    if current:
+        paragraphs.append(("body", _join_all(current)))
+    return paragraphs
+
+
+def _join_all(lines: list[str]) -> str:
+    """Wrapped lines joined back into one text, in linear time."""
+    if len(lines) == 1:
+        return lines[0]
+    out = [lines[0]]
+    for line in lines[1:]:
+        if _needs_space(out[-1], line):
+            out.append(" ")
+        out.append(line)
+    return "".join(out)
+
+
+def _items(raw: str) -> list[_Item]:
+    """Lines grouped into paragraphs, headings/captions, bylines and photo credits, in order."""
+    byline_re, credit_re = _byline_re(), _credit_re()
+    items: list[_Item] = []
+    for block in _blocks(raw.split("\n")):
+        stripped = [line.strip() for line in block]
+        if len(block) >= 3 and all(len(line) <= 2 for line in stripped):
+            items.append(_Item("".join(stripped), "short"))  # a vertical headline, one char a line
+            continue
+        run: list[str] = []
+        for line, text in zip(block, stripped):
+            if byline_re.match(text):
+                kind = "byline"
+            elif credit_re.match(text):
+                kind = "credit"
+            else:
+                run.append(line)
+                continue
+            items.extend(_run_items(run))
+            run = []
+            items.append(_Item(text, kind))
+        items.extend(_run_items(run))
+    return items
+
+
+def _run_items(run: list[str]) -> list[_Item]:
+    if not run:
+        return []
+    stripped = [line.strip() for line in run]
+    if len(run) == 1 and _is_short_line(stripped[0]):
+        return [_Item(stripped[0], "short")]
+    if len(run) <= 3 and all(_is_short_line(line) and len(line) <= 25 and "、" not in line for line in stripped):
+        return [_Item(" ".join(stripped), "short")]
+    if len(run) == 1:
+        return [_Item(stripped[0], "body")]
+    return [_Item(text, kind, wrapped=kind == "body") for kind, text in _split_wrapped(run)]
+
+
+def _merge_broken_paragraphs(items: list[_Item]) -> list[_Item]:
+    """A wrapped paragraph cut by a blank line ("早\\n\\n投产。") continues in the next block."""
+    merged: list[_Item] = []
+    pieces: list[list[str]] = []  # the texts each merged item is made of, joined at the end
+    for item in items:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.kind == "body"
+            and previous.wrapped
+            and not _TERMINAL_RE.search(pieces[-1][-1])
+            and pieces[-1][-1][-1:] not in "：:"
+            and item.kind in ("body", "short")
+            and (item.kind == "body" or not _is_short_line(pieces[-1][-1][-1:] + item.text))
+        ):
+            pieces[-1].append(item.text)
+            previous.wrapped = item.wrapped or item.kind == "short"
+            continue
+        merged.append(item)
+        pieces.append([item.text])
+    for item, texts in zip(merged, pieces):
+        item.text = _join_all(texts)
+    return merged
+
+
+def clean(raw: str) -> CleanedText:
+    """Clean one article's raw text (see module doc). Never raises; empty input gives empty text."""
+    text = normalize_characters(raw if isinstance(raw, str) else str(raw))
+    items = _merge_broken_paragraphs(_items(text))
+    body_positions = [i for i, item in enumerate(items) if item.kind == "body"]
+    first_body = body_positions[0] if body_positions else len(items)
+    last_body = body_positions[-1] if body_positions else -1
+    first_byline = next((i for i, item in enumerate(items) if item.kind in ("byline", "credit")), len(items))
+
+    bylines: list[str] = []
+    captions: list[str] = []
+    blocks: list[tuple[str, str]] = []  # (kind, text)
+    for index, item in enumerate(items):
+        if item.kind in ("byline", "credit"):
+            bylines.append(item.text)
+        elif item.kind == "short":
+            caption = index > last_body or (first_byline < index < first_body)
+            heading = normalize_punctuation(item.text)
+            if caption:
+                captions.append(heading)
+            else:
+                blocks.append(("heading", heading))
+        else:
+            blocks.append(("body", normalize_spacing(normalize_punctuation(item.text))))
+
+    title_index = _title_index(blocks, _first_body_index(blocks))
+    paragraphs: list[Paragraph] = []
+    parts: list[str] = []
+    offset = 0
+    for index, (kind, paragraph_text) in enumerate(blocks):
+        if index == title_index:
+            kind = "title"
+        if parts:
+            offset += 2  # the "\n\n" between paragraphs
+        paragraphs.append(Paragraph(paragraph_text, kind, offset, offset + len(paragraph_text)))
+        parts.append(paragraph_text)
+        offset += len(paragraph_text)
+    return CleanedText(
+        text="\n\n".join(parts),
+        title=blocks[title_index][1] if title_index is not None else None,
+        headings=[p.text for p in paragraphs if p.kind == "heading"],
+        bylines=bylines,
+        captions=captions,
+        paragraphs=paragraphs,
+    )
+
+
+def _first_body_index(blocks: list[tuple[str, str]]) -> int:
+    return next((i for i, (kind, _) in enumerate(blocks) if kind == "body"), len(blocks))
+
+
+def _title_index(blocks: list[tuple[str, str]], first_body: int) -> int | None:
+    """The main headline: the heading just before a "——" subtitle, else the last one before the body."""
+    headings = [i for i in range(first_body) if blocks[i][0] == "heading"]
+    if not headings:
+        return None
+    for i in headings:
+        if blocks[i][1].startswith(("——", "--", "—")) and i - 1 in headings:
+            return i - 1
+    return headings[-1] if len(headings) == 1 else headings[0]
