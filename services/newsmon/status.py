@@ -19,7 +19,7 @@ from newsmon.connections import async_es_client, kafka_options, make_consumer
 from newsmon.crawl.state import CrawlState
 from newsmon.index.templates import names
 from newsmon.settings import Settings
-from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW
+from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW, partition_ids
 
 log = logging.getLogger("newsmon.status")
 
@@ -97,7 +97,8 @@ class PipelineStatus:
         await consumer.start()
         await admin.start()
         try:
-            tps = [TopicPartition(full, p) for full in topics.values() for p in (consumer.partitions_for_topic(full) or ())]
+            found = await partition_ids(s, list(topics.values()))
+            tps = [TopicPartition(full, p) for full, parts in found.items() for p in parts]
             ends = await consumer.end_offsets(tps)
             starts = await consumer.beginning_offsets(tps)
             for name, full in topics.items():

@@ -113,3 +113,14 @@ async def delete_topics(settings: Settings, names: list[str]) -> None:
         await admin.delete_topics(names)
     finally:
         await admin.close()
+
+
+async def partition_ids(settings: Settings, full_names: list[str]) -> dict[str, list[int]]:
+    """Partition numbers of existing topics (full names); a missing topic is left out."""
+    admin = AIOKafkaAdminClient(**kafka_options(settings))
+    await admin.start()
+    try:
+        described = await admin.describe_topics(full_names)
+    finally:
+        await admin.close()
+    return {t["topic"]: sorted(p["partition"] for p in t["partitions"]) for t in described if t["partitions"]}

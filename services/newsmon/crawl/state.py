@@ -18,6 +18,7 @@ from aiokafka import TopicPartition
 from newsmon import records
 from newsmon.connections import make_consumer
 from newsmon.settings import Settings
+from newsmon.topics import partition_ids
 
 STATE = "crawl.state"
 log = logging.getLogger("newsmon.crawl")
@@ -38,10 +39,7 @@ class CrawlState:
 
     async def start(self) -> None:
         await self._consumer.start()
-        partitions = self._consumer.partitions_for_topic(self.topic)
-        if partitions is None:
-            await self._consumer._client.force_metadata_update()  # noqa: SLF001 - fresh metadata
-            partitions = self._consumer.partitions_for_topic(self.topic) or set()
+        partitions = (await partition_ids(self.settings, [self.topic])).get(self.topic, [])
         if not partitions:
             await self._consumer.stop()
             raise RuntimeError(f"topic {self.topic} does not exist: run `newsmon topics ensure`")

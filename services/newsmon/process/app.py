@@ -36,7 +36,11 @@ def create_app(settings: Settings) -> faust.App:
         web_port=max(settings.faust_web_port, 1),
         web_bind="0.0.0.0",
     )
+    from faust.sensors.prometheus import setup_prometheus_sensors
+
     from newsmon.process.agents import register
 
     register(app, settings)
+    if settings.faust_web_port > 0:
+        setup_prometheus_sensors(app)  # /metrics on the worker's web port (health + Prometheus)
     return app
