@@ -104,7 +104,6 @@ class Settings(BaseSettings):
     # --- Indexing ---------------------------------------------------------------------------
     index_group: str = "newsmon-index"
     index_batch_docs: int = 500
-    index_batch_bytes: int = 5 * 1024 * 1024
     index_flush_s: float = 1.0
     metrics_port: int = 0
 
