@@ -1,4 +1,4 @@
-"""Enrich benchmark: clean + segment + extract on one core vs segmentation alone.
+"""Enrich benchmark: the worker's enrich_raw on one core vs segmentation alone.
 
 Usage: python benchmarks/enrich.py [CORPUS_DIR]   (default: ../shared/corpus/articles)
 Prints one JSON object, then a one-line summary.

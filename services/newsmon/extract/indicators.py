@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -26,7 +27,9 @@ import yaml
 
 from newsmon.extract.metrics import is_economic, metric_id
 from newsmon.extract.numbers import CHINESE_NUMERAL_CHARS, parse_magnitude, parse_number
-from newsmon.extract.periods import AS_OF_NOW_WORDS, PERIOD_RE, is_bare_year, is_point, resolve_period
+from newsmon.extract.periods import (
+    AS_OF_NOW_WORDS, PERIOD_PATTERN, PERIOD_RE, is_bare_year, is_point, resolve_period,
+)
 from newsmon.extract.regions import DEICTIC_RE, Region, RegionContext, find_regions, gazetteer
 from newsmon.extract.units import Unit, unit_vocabulary
 from newsmon.text.clean import CleanedText, Paragraph, clean
@@ -59,9 +62,16 @@ class Indicator:
     core: bool
 
 
+_INDICATOR_FIELDS = tuple(spec.name for spec in fields(Indicator))
+
+
 def indicator_to_dict(indicator: Indicator, doc: str | None = None) -> dict:
-    """A plain, JSON-ready dict of the record (every key present, None where unknown)."""
-    record = asdict(indicator)
+    """A plain, JSON-ready dict of the record (every key present, None where unknown).
+
+    Fields are read directly: they are all scalars or a tuple of strings, so `asdict`'s deep
+    copy would only cost time.
+    """
+    record = {name: getattr(indicator, name) for name in _INDICATOR_FIELDS}
     record["subject_parent_codes"] = list(indicator.subject_parent_codes)
     return {"doc": doc, **record} if doc is not None else record
 
@@ -86,7 +96,10 @@ class _Patterns:
 def _patterns() -> _Patterns:
     units = unit_vocabulary().pattern
     pre = "|".join(sorted(_PRE_QUALIFIERS, key=len, reverse=True))
+    # The characters a mention can start with, checked first so that other positions fail fast.
+    first = re.escape("".join(sorted({word[0] for word in _PRE_QUALIFIERS} | {"百"}))) + CHINESE_NUMERAL_CHARS
     mention = re.compile(
+        rf"(?=[\d{first}])"
         rf"(?P<pre>{pre})?"
         rf"(?:百分之(?P<pct>\d+(?:\.\d+)?|{_CJK_NUM})"
         rf"|(?P<num>\d{{1,15}}(?:,\d{{3}}){{0,5}}(?:\.\d{{1,6}})?(?:/\d{{1,6}})?|{_CJK_NUM})"
@@ -101,7 +114,7 @@ def _patterns() -> _Patterns:
 _SHORT_QUOTE_RE = re.compile(r"“[^“”\n]{1,12}”|‘[^‘’\n]{1,12}’|「[^「」\n]{1,12}」")
 _BOOK_TITLE_RE = re.compile(r"《[^《》\n]{0,60}》")
 _SLOGAN_EXPANSION_RE = re.compile(r"[”’][\u4e00-\u9fff]{0,4}(?P<paren>（[^（）\n]{0,80}）)")
-_PLUS_CODE_RE = re.compile(r"(?<![\d+])\d++(?:\+\d++)+")
+_PLUS_CODE_RE = re.compile(r"(?=\d)(?<![\d+])\d++(?:\+\d++)+")  # the lookahead fails fast
 _DIGIT_OR_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 
 _GROWTH_BEFORE_RE = re.compile(
@@ -275,7 +288,7 @@ def _mention_from_match(match, text, vocabulary, masks: _Spans, slogan_quotes: _
         if magnitude and scale >= 1e4:
             # "6100万", "冲刺3000亿": in economic news a bare magnitude is an amount of money.
             return _Mention(match.start(), num_start, match.end(), value, magnitude,
-                            value * scale, "CNY", "money", qualifier)
+                            _scaled(value, scale), "CNY", "money", qualifier)
         if _SCORE_AFTER_RE.match(text, match.end()):
             return _Mention(match.start(), num_start, match.end(), value, "分", value, "score", "score", qualifier)
         return None
@@ -285,8 +298,13 @@ def _mention_from_match(match, text, vocabulary, masks: _Spans, slogan_quotes: _
         return _Mention(match.start(), num_start, match.end(), value, unit.text, value,
                         unit.normalized, unit.kind, qualifier)
     written = f"{magnitude or ''}{unit.text}"
-    return _Mention(match.start(), num_start, match.end(), value, written, value * scale,
+    return _Mention(match.start(), num_start, match.end(), value, written, _scaled(value, scale),
                     unit.normalized, unit.kind, qualifier)
+
+
+def _scaled(value: float, scale: float) -> float:
+    """value × scale in decimal, so 34.7亿 is 3470000000.0 and not 3470000000.0000005."""
+    return float(Decimal(repr(value)) * Decimal(repr(scale)))
 
 
 def _qualifier(groups: dict) -> str | None:
@@ -353,7 +371,8 @@ class _Clause:
     sentence_first: bool
 
 
-_CLAUSE_END_RE = re.compile(r"(?:[，,：:；;。！？!?]|……)+[”’」』]*")
+# The lookahead lets the engine skip non-punctuation in one test instead of entering the group.
+_CLAUSE_END_RE = re.compile(r"(?=[，,：:；;。！？!?…])(?:[，,：:；;。！？!?]|……)+[”’」』]*")
 _SEGMENT_END = set("；;。！？!?…")
 _SENTENCE_END = set("。！？!?…")
 
@@ -367,9 +386,9 @@ def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Claus
             clauses.append(_Clause(position, delimiter.start(), marks, segment, sentence_first))
             sentence_first = False
         position = delimiter.end()
-        if any(mark in _SEGMENT_END for mark in marks):
+        if not _SEGMENT_END.isdisjoint(marks):
             segment += 1
-        if any(mark in _SENTENCE_END for mark in marks):
+        if not _SENTENCE_END.isdisjoint(marks):
             sentence_first = True
     if position < end:
         clauses.append(_Clause(position, end, "", segment, sentence_first))
@@ -790,9 +809,9 @@ def _metric_for(text: str, clause: _Clause, mention: _Mention, previous_end: int
         pre_text = pre_text[cut + 1 :]
     pre = _clean_metric(pre_text)
     if mention.kind == "growth":
-        shared = "均" if re.search(r"[均都]", text[mention.start : mention.num_start]) else ""
+        shared = "均" if _SHARED_RE.search(text, mention.start, mention.num_start) else ""
         pre = _BASIS_RE.split(pre)[0] if _BASIS_RE.search(pre) else pre
-        pre = _clean_metric(re.sub(r"(?:增长|增速|增幅|下降|提高|增加|减少)$", "", pre))
+        pre = _clean_metric(_GROWTH_WORD_TAIL_RE.sub("", pre))
         return f"{pre}{shared}" if pre else pre
     if mention.kind == "duration":
         post_text = text[mention.end : following[0].start if following else clause.end]
@@ -809,7 +828,7 @@ def _metric_for(text: str, clause: _Clause, mention: _Mention, previous_end: int
         if following and text.startswith("的", following[0].end) and following[0].end < clause.end:
             after_de = following[0].end + 1
             post_text = text[after_de : following[1].start if len(following) > 1 else clause.end]
-        cut_at = re.search(r"[、，。；：（）()]", post_text)
+        cut_at = _POST_CUT_RE.search(post_text)
         if cut_at:
             post_text = post_text[: cut_at.start()]
         post = post_text.strip("的")[:20]
@@ -817,6 +836,9 @@ def _metric_for(text: str, clause: _Clause, mention: _Mention, previous_end: int
     return metric[-24:]
 
 
+_SHARED_RE = re.compile(r"[均都]")
+_GROWTH_WORD_TAIL_RE = re.compile(r"(?:增长|增速|增幅|下降|提高|增加|减少)$")
+_POST_CUT_RE = re.compile(r"[、，。；：（）()]")
 _DURATION_LEAD_RE = re.compile(r"^(?:后|内|之内|以内|就|即|便|时间|后就)+")
 _SCORE_HEAD_RE = re.compile(r"(?:综合)?(?:得分|成绩|评分|分数)")
 _ADVERBIAL_RE = re.compile(r"在(.{2,20}?)(?:中|上|期间|里)$")
@@ -840,9 +862,13 @@ def _clean_metric(text: str) -> str:
 
 _PRE_QUALIFIER_TAIL_RE = re.compile(r"(?:高达|达到|将近|接近|大约|超过|突破|不低于|不少于|近|约|超|达)$")
 _LEADING_CONTEXT_RE = re.compile(
-    rf"^(?:{PERIOD_RE.pattern}|[，,]|其中|同时|此外|另外|目前|今年以来|力争|确保|预计|计划|全区|全市|全县|我市|我区|我县|该区|该县|该市"
+    rf"^(?:{PERIOD_PATTERN}|[，,]|其中|同时|此外|另外|目前|今年以来|力争|确保|预计|计划|全区|全市|全县|我市|我区|我县|该区|该县|该市"
     r"|辖区内?|区内|市内|县内|已|仅|还|将|共|均|也)+"
 )
+
+
+_ZONE_AFTER_NAME_RE = re.compile(r"经济技术开发区|经济开发区|经开区|开发区|高新区")
+_LEADING_ZONE_RE = re.compile(r"经开区|开发区|高新区")
 
 
 def _strip_leading_context(text: str) -> str:
@@ -851,12 +877,11 @@ def _strip_leading_context(text: str) -> str:
     while previous != text:
         previous = text
         text = _LEADING_CONTEXT_RE.sub("", text)
-        for end, name in gazetteer().automaton.iter_long(text[:12]):
-            if end - len(name) + 1 == 0:
-                zone = re.match(r"(?:经济技术开发区|经济开发区|经开区|开发区|高新区)", text[end + 1 :])
-                text = text[end + 1 + (zone.end() if zone else 0) :]
-            break
-        zone = re.match(r"^(?:经开区|开发区|高新区)", text)
+        name = gazetteer().matcher.longest_at(text[:12], 0)
+        if name:
+            zone = _ZONE_AFTER_NAME_RE.match(text, len(name))
+            text = text[zone.end() if zone else len(name) :]
+        zone = _LEADING_ZONE_RE.match(text)
         if zone:
             text = text[zone.end() :]
     return text
@@ -902,12 +927,14 @@ def extract_indicators(
     *,
     published_at: datetime | date | None = None,
     context_region: str | None = None,
+    regions: RegionContext | None = None,
 ) -> list[Indicator]:
     """Every indicator in an article, in text order.
 
     `cleaned` is a `clean()` result (a plain string is cleaned first). Quote offsets index
     `cleaned.text`. `published_at` dates relative periods ("一季度"); `context_region` names the
     region the source covers (e.g. "十堰市"), used for "全市"/"我市" when the text names none.
+    `regions` is `find_regions(cleaned.simplified)` when the caller needs it too (one scan).
     Never raises on any text.
     """
     if not isinstance(cleaned, CleanedText):
@@ -916,7 +943,8 @@ def extract_indicators(
     if not _DIGIT_OR_NUMERAL_RE.search(text):
         return []
     published = published_at.date() if isinstance(published_at, datetime) else published_at
-    regions = find_regions(text)
+    if regions is None:
+        regions = find_regions(text)
     context = None
     if context_region:
         candidates = gazetteer().by_name.get(context_region)

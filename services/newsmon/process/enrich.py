@@ -33,7 +33,12 @@ def enrich_raw(raw: dict[str, Any]) -> dict[str, Any]:
     cleaned = clean(raw["text"])
     title = raw["title"] or cleaned.title or ""
     published = _parse_time(raw["published_at"])
-    found = extract_indicators(cleaned, published_at=published, context_region=raw.get("region_hint"))
+    # One scan, of the Simplified text the gazetteer is written in, serves the extractor and the
+    # article's region fields.
+    found_regions = find_regions(cleaned.simplified)
+    found = extract_indicators(
+        cleaned, published_at=published, context_region=raw.get("region_hint"), regions=found_regions
+    )
     article_id = raw["article_id"]
     indicators = []
     for seq, indicator in enumerate(found):
@@ -50,7 +55,7 @@ def enrich_raw(raw: dict[str, Any]) -> dict[str, Any]:
             "published_at": raw["published_at"],
             "duplicate_of": None,
         })
-    regions = [region for _, _, region in find_regions(cleaned.text).mentions]
+    regions = [region for _, _, region in found_regions.mentions]
     codes = sorted({code for region in regions for code in region.chain})
     fingerprint = simhash(cleaned.text or title)
     article = {

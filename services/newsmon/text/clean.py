@@ -26,6 +26,8 @@ _WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)}
 _WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)}
 _WIDTH_TABLE |= {0x3000: " ", 0xFF05: "%", 0xFF0B: "+", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
 _WIDTH_TABLE |= {code: None for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xAD)}
+# Translating only the runs that need it: `str.translate` looks up every character of the text.
+_WIDTH_RUN_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _WIDTH_TABLE) + "]+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 _TERMINAL_RE = re.compile(r"[。！？!?…][”’」』）)]*$")
@@ -41,8 +43,19 @@ _QUESTION_RE = re.compile(rf"(?<={_CJK_SIDE})\?")
 _EXCLAIM_RE = re.compile(rf"(?<={_CJK_SIDE})!")
 _PARENS_RE = re.compile(rf"\(([^()\n]{{0,100}}?[{CJK}][^()\n]{{0,100}}?)\)")
 _STRAIGHT_QUOTES_RE = re.compile(rf'"([^"\n]{{0,100}}?[{CJK}][^"\n]{{0,100}}?)"')
-_FULLWIDTH_POINT_RE = re.compile(r"(?<=\d)[．。](?=\d)")
+# The mark first, then the digit before it: a leading look-behind would be tried at every position.
+_FULLWIDTH_POINT_RE = re.compile(r"[．。](?<=\d[．。])(?=\d)")
 _ASCII_PUNCT_RE = re.compile(r'[,;:?!("．]|\d。\d')
+# (the ASCII mark every match contains, pattern, replacement), applied in this order.
+_PUNCTUATION_RULES = (
+    (",", _COMMA_RE, "，"),
+    (";", _SEMICOLON_RE, "；"),
+    (":", _COLON_RE, "："),
+    ("?", _QUESTION_RE, "？"),
+    ("!", _EXCLAIM_RE, "！"),
+    ("(", _PARENS_RE, r"（\1）"),
+    ('"', _STRAIGHT_QUOTES_RE, r"“\1”"),
+)
 
 # Spaces that layout, not language, put inside numbers, dates and Chinese text.
 _NUMBER_SPACE_RE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
@@ -113,20 +126,23 @@ def _traditional_table() -> tuple[dict[int, str], re.Pattern[str]]:
         target = targets.split(" ")[0] if targets else ""
         if len(source) == 1 and len(target) == 1 and target != source:
             table[ord(source)] = target
-    detector = re.compile("[" + "".join(re.escape(chr(code)) for code in table) + "]")
+    # Runs of characters that may need mapping. A class holding characters beyond the BMP is
+    # matched by a linear scan, so those are admitted as one range and `translate` decides.
+    bmp = "".join(re.escape(chr(code)) for code in table if code <= 0xFFFF)
+    detector = re.compile(f"(?:[{bmp}]|[\U00010000-\U0010FFFF])+")
     return table, detector
 
 
 def to_simplified(text: str) -> str:
     """Traditional characters mapped to Simplified one for one; the text's length never changes."""
     table, detector = _traditional_table()
-    return text.translate(table) if detector.search(text) else text
+    return detector.sub(lambda run: run.group().translate(table), text)
 
 
 def normalize_characters(text: str) -> str:
     """Half-width digits, letters and spaces; no control or zero-width characters; "\\n" newlines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROL_RE.sub("", text.translate(_WIDTH_TABLE))
+    text = _CONTROL_RE.sub("", _WIDTH_RUN_RE.sub(lambda run: run.group().translate(_WIDTH_TABLE), text))
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
@@ -135,13 +151,12 @@ def normalize_punctuation(text: str) -> str:
     if not _ASCII_PUNCT_RE.search(text):
         return text
     text = _FULLWIDTH_POINT_RE.sub(".", text)
-    text = _COMMA_RE.sub("，", text)
-    text = _SEMICOLON_RE.sub("；", text)
-    text = _COLON_RE.sub("：", text)
-    text = _QUESTION_RE.sub("？", text)
-    text = _EXCLAIM_RE.sub("！", text)
-    text = _PARENS_RE.sub(r"（\1）", text)
-    return _STRAIGHT_QUOTES_RE.sub(r"“\1”", text)
+    # Each pattern needs its ASCII mark; testing for the mark first spares a scan of the whole
+    # paragraph with look-behinds at every position.
+    for mark, pattern, replacement in _PUNCTUATION_RULES:
+        if mark in text:
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def normalize_spacing(text: str) -> str:

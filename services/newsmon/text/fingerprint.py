@@ -9,13 +9,23 @@ from __future__ import annotations
 import re
 from hashlib import blake2b
 
+import numpy as np
+
 SHINGLE = 4
 BITS = 64
 _IGNORED_RE = re.compile(r"[\s\W_]+")
 
 
-def _lane_mask(bit: int, lanes: int) -> int:
-    return int.from_bytes((1 << bit).to_bytes(8, "big") * lanes, "big")
+# Copying a configured hasher is cheaper than constructing one (with digest_size) per shingle.
+_HASHER = blake2b(digest_size=8)
+# Weight of each column of np.unpackbits' big-endian bit rows: column 0 is bit 63.
+_BIT_WEIGHTS = np.left_shift(np.uint64(1), np.arange(BITS - 1, -1, -1, dtype=np.uint64))
+
+
+def _digest(shingle: str) -> bytes:
+    hasher = _HASHER.copy()
+    hasher.update(shingle.encode("utf-8"))
+    return hasher.digest()
 
 
 def simhash(text: str, shingle: int = SHINGLE) -> int:
@@ -27,15 +37,10 @@ def simhash(text: str, shingle: int = SHINGLE) -> int:
     if not compact:
         return 0
     shingles = {compact[i : i + shingle] for i in range(max(1, len(compact) - shingle + 1))}
-    digests = b"".join(blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles)
-    lanes = len(shingles)
-    packed = int.from_bytes(digests, "big")
-    # Per bit position, count the shingles with that bit set across all lanes at once.
-    fingerprint = 0
-    for bit in range(BITS):
-        if (packed & _lane_mask(bit, lanes)).bit_count() * 2 > lanes:
-            fingerprint |= 1 << bit
-    return fingerprint
+    digests = np.frombuffer(b"".join(map(_digest, shingles)), dtype=np.uint8)
+    # One row of 64 bits per shingle; a fingerprint bit is set where most rows have it set.
+    counts = np.unpackbits(digests).reshape(len(shingles), BITS).sum(axis=0)
+    return int(_BIT_WEIGHTS[counts * 2 > len(shingles)].sum())
 
 
 def hamming(a: int, b: int) -> int:

@@ -17,7 +17,8 @@ import rjieba
 _DOMAIN_WORD_FREQUENCY = 200_000
 
 _SENTENCE_RE = re.compile(r"[^。！？!?…\n]*(?:[。！？!?]+|…+|\n|$)[”’」』）)]*")
-_NOT_A_WORD_RE = re.compile(r"^[\s\W_]+$")
+# A token is a word when it has a letter or digit; punctuation and spaces are not indexed.
+_WORD_CHAR_RE = re.compile(r"[^\s\W_]")
 
 
 @lru_cache(maxsize=1)
@@ -49,4 +50,4 @@ def segment(text: str) -> list[str]:
 
 def segment_for_index(text: str) -> str:
     """Space-joined words without punctuation: what the index and query analyzers split on."""
-    return " ".join(token for token in tokenizer().cut(text) if not _NOT_A_WORD_RE.match(token))
+    return " ".join(filter(_WORD_CHAR_RE.search, tokenizer().cut(text)))

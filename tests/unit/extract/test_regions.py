@@ -1,6 +1,6 @@
 """Gazetteer regions, development zones and what 全市/全区/全县 stand for."""
 
-from newsmon.extract.regions import find_regions, gazetteer
+from newsmon.extract.regions import NameMatcher, find_regions, gazetteer
 
 
 def test_gazetteer_has_six_digit_codes_and_parents():
@@ -27,3 +27,11 @@ def test_development_zones_take_their_host_region():
     names = [region.name for _, _, region in context.mentions]
     assert names == ["襄阳经济技术开发区", "襄阳经济技术开发区"]
     assert context.mentions[0][2].parent_codes == ("420000", "420600")
+
+
+def test_name_matcher_takes_leftmost_longest_non_overlapping_names():
+    matcher = NameMatcher.of({"十堰", "十堰市", "堰市区", "张湾区", "张湾"})
+    assert matcher.matches("十堰市张湾区和张湾") == [(0, 3, "十堰市"), (3, 6, "张湾区"), (7, 9, "张湾")]
+    assert matcher.matches("𠀀十堰") == [(1, 3, "十堰")]  # offsets count code points
+    assert matcher.matches("\ud800十堰市") == [(1, 4, "十堰市")]  # a lone surrogate is one character
+    assert matcher.matches("十") == [] and matcher.longest_at("张湾区", 0) == "张湾区"

@@ -1,0 +1,78 @@
+"""The first-character guards on the scanning patterns admit every start their pattern can match.
+
+A guard that missed a start would silently drop matches, so each guard is checked against the
+characters the regex parser says the pattern can begin with.
+"""
+
+import re
+import re._constants as c
+import re._parser as parser
+
+import pytest
+
+from newsmon.extract.indicators import _patterns
+from newsmon.extract.periods import PERIOD_PATTERN, PERIOD_RE
+
+
+def _first(items) -> tuple[list, bool]:
+    """(first-position items, nullable) of a parsed sequence: LITERAL/RANGE/CATEGORY/ANY entries."""
+    found = []
+    for op, av in items:
+        if op is c.LITERAL:
+            return found + [(op, av)], False
+        if op is c.IN:
+            return found + list(av), False
+        if op in (c.ANY, c.NOT_LITERAL):
+            return found + [(c.ANY, None)], False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.SUBPATTERN:
+            inner, nullable = _first(av[-1])
+        elif op is c.ATOMIC_GROUP:
+            inner, nullable = _first(av)
+        elif op is c.BRANCH:
+            inner, nullable = [], False
+            for alternative in av[1]:
+                sub, sub_nullable = _first(alternative)
+                inner += sub
+                nullable |= sub_nullable
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            inner, nullable = _first(av[2])
+            nullable |= av[0] == 0
+        else:
+            raise AssertionError(f"unhandled opcode {op}")
+        found += inner
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def _admitted(guard: re.Pattern[str], items) -> None:
+    for op, av in items:
+        if op is c.LITERAL:
+            assert guard.match(chr(av)), chr(av)
+        elif op is c.RANGE:
+            assert all(guard.match(chr(code)) for code in range(av[0], av[1] + 1)), av
+        elif op is c.CATEGORY:
+            assert av is c.CATEGORY_DIGIT and guard.match("٣") and guard.match("7"), av
+        else:
+            raise AssertionError(f"a guard cannot admit {op}")
+
+
+def _guard_and_body(pattern: str) -> tuple[re.Pattern[str], str]:
+    match = re.match(r"\(\?=(\[[^\]]*\])\)", pattern)
+    assert match, "pattern has no first-character guard"
+    return re.compile(match.group(1)), pattern[match.end():]
+
+
+@pytest.mark.parametrize("pattern", [PERIOD_RE.pattern, _patterns().mention.pattern], ids=["period", "mention"])
+def test_guard_admits_every_first_character(pattern):
+    guard, body = _guard_and_body(pattern)
+    items, nullable = _first(parser.parse(body))
+    assert not nullable
+    _admitted(guard, items)
+
+
+def test_period_guard_is_only_a_guard():
+    text = "今年以来，1至5月，2022年度，二季度，3月中旬，新的一年，首季，年底"
+    assert [m.span() for m in PERIOD_RE.finditer(text)] == [m.span() for m in re.finditer(PERIOD_PATTERN, text)]
