@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     # --- Processing -------------------------------------------------------------------------
     faust_app_id: str = "newsmon-process"
     faust_web_port: int = 6066
+    max_raw_bytes: int = Field(
+        2 * 1024 * 1024,
+        description="Raw records larger than this are dead-lettered unread: an article is a few KiB, and the "
+        "enriched bundle is ~7x its input, so bigger ones would stall a worker and overflow news.enriched.",
+    )
     deadletter_max_ratio: float = Field(0.5, description="Stop loudly when more than this share of a window dead-letters.")
 
     # --- Indexing ---------------------------------------------------------------------------

@@ -213,8 +213,8 @@ class Audit:
 
     @property
     def wrong_counts(self) -> list[str]:
-        return [d["_id"] for d in self.articles
-                if d["_id"] in self.corpus.indicator_counts and d.get("indicator_count") != self.corpus.indicator_counts[d["_id"]]]
+        expected = self.corpus.indicator_counts
+        return [d["_id"] for d in self.articles if d["_id"] in expected and d.get("indicator_count") != expected[d["_id"]]]
 
     @property
     def exact(self) -> bool:
@@ -270,11 +270,12 @@ async def dead_letters(settings: Settings, expect: int, timeout_s: float = 30.0)
 
 
 def line(name: str, corpus: Corpus, result: Audit, dead: int, recovery_s: float | None, caught_up_s: float,
-         total_s: float, extra: str = "") -> str:
+         total_s: float, extra: str = "", after: str = "the last fault") -> str:
     """The one line a scenario prints."""
     recovery = "n/a" if recovery_s is None else f"{recovery_s:.1f}s"
-    return (f"faults/{name}: articles in {len(corpus.article_ids)}, articles indexed {len(result.article_ids & corpus.article_ids)}, "
+    indexed = len(result.article_ids & corpus.article_ids)
+    return (f"faults/{name}: articles in {len(corpus.article_ids)}, articles indexed {indexed}, "
             f"indicators {len(result.indicator_ids & corpus.indicator_ids)}/{len(corpus.indicator_ids)}, "
             f"duplicates {result.duplicates}, lost {result.lost}, dead letters {dead}, "
-            f"recovery time {recovery} (caught up {caught_up_s:.1f}s after the last fault, run {total_s:.0f}s)"
+            f"recovery time {recovery} (caught up {caught_up_s:.1f}s after {after}, run {total_s:.0f}s)"
             + (f"; {extra}" if extra else ""))

@@ -39,7 +39,9 @@ def register(app: faust.App, settings: Settings) -> None:
 
     raw_topic, enriched_topic = topic(RAW), topic(ENRICHED, partitions=1)
     articles_topic, indicators_topic, deadletter_topic = topic(ARTICLES), topic(INDICATORS), topic(DEADLETTER)
-    fingerprints = app.Table("fingerprints", default=None, partitions=1, key_type=str, value_type=list)
+    # No value_type: values are JSON lists, and with value_type=list Faust calls list.from_data on
+    # every changelog record, so a restarted worker never finishes recovering the table.
+    fingerprints = app.Table("fingerprints", default=None, partitions=1, key_type=str)
     limit = DeadLetterLimit(settings.deadletter_max_ratio)
     worker = f"{socket.gethostname()}:{os.getpid()}"
     schemas = settings.schemas_dir
@@ -59,6 +61,10 @@ def register(app: faust.App, settings: Settings) -> None:
     @app.agent(raw_topic, concurrency=1)
     async def enrich(stream: faust.StreamT) -> None:
         async for event in stream.events():
+            if event.value is not None and len(event.value) > settings.max_raw_bytes:
+                detail = f"{len(event.value)} bytes, over {settings.max_raw_bytes}"
+                await dead_letter(event, "process.decode", "too_large", detail, RAW)
+                continue
             try:
                 raw = records.decode(schemas, RAW, event.value)
             except InvalidRecord as exc:
