@@ -3,7 +3,6 @@ the stream: each ends on news.deadletter with its reason, everything else is ind
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import random

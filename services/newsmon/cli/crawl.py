@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import signal
 from datetime import UTC, datetime
 
 import typer
@@ -12,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsmon.cli._app import app
-from newsmon.settings import get_settings
+from newsmon.settings import Settings, get_settings
 
 crawl_app = typer.Typer(help="Crawler workers: feeds and pages into news.raw.", invoke_without_command=True)
 app.add_typer(crawl_app, name="crawl")
@@ -24,22 +22,13 @@ def crawl(ctx: typer.Context) -> None:
     """Run a crawler worker (several may run at once; they share the work). Stops on SIGTERM."""
     if ctx.invoked_subcommand is not None:
         return
-    from newsmon import metrics
+    from newsmon.cli.workers import run_worker
     from newsmon.crawl.worker import CrawlWorker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = get_settings()
-    metrics.serve(settings.metrics_port)
+    async def work(settings: Settings, stop: asyncio.Event) -> dict:
+        return await CrawlWorker(settings).run(stop)
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        stats = await CrawlWorker(settings).run(stop)
-        logging.getLogger("newsmon.crawl").info("stopped: %s", stats)
-
-    asyncio.run(main())
+    run_worker("crawl", work)
 
 
 @crawl_app.command()

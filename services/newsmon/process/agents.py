@@ -6,8 +6,9 @@
    in one order, then publish the article to news.articles and its indicators to news.indicators,
    all keyed by article id.
 
-Faust acks an event whose agent raised, so neither agent lets an exception out: a record that
-cannot be processed goes to news.deadletter with the stage and reason, and the agent goes on.
+Faust acks an event whose agent raised or was cancelled, so neither agent lets an exception out (a
+record that cannot be processed goes to news.deadletter with the stage and reason, and the agent
+goes on) and both ack by hand, only once an event's output is queued.
 Concurrency stays 1 (ordered work; see faust-streaming issue #606 on offsets with concurrency).
 """
 
@@ -58,42 +59,54 @@ def register(app: faust.App, settings: Settings) -> None:
         await deadletter_topic.send(key=event.key, value=records.encode(record))
         limit.record(True)
 
+    async def enrich_one(event: faust.EventT) -> None:
+        if event.value is not None and len(event.value) > settings.max_raw_bytes:
+            detail = f"{len(event.value)} bytes, over {settings.max_raw_bytes}"
+            await dead_letter(event, "process.decode", "too_large", detail, RAW)
+            return
+        try:
+            raw = records.decode(schemas, RAW, event.value)
+        except InvalidRecord as exc:
+            stage = "process.validate" if exc.reason == "schema" else "process.decode"
+            await dead_letter(event, stage, exc.reason, exc.detail, RAW)
+            return
+        try:
+            bundle = enrich_raw(raw)
+            records.check(schemas, ENRICHED, bundle)
+        except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the stream
+            log.exception("enrichment failed for %s", raw.get("article_id"))
+            await dead_letter(event, "process.extract", "extractor_error", f"{type(exc).__name__}: {exc}", RAW)
+            return
+        await enriched_topic.send(key=raw["article_id"].encode(), value=records.encode(bundle))
+        limit.record(False)
+
+    async def publish_one(event: faust.EventT) -> None:
+        try:
+            bundle = records.decode(schemas, ENRICHED, event.value)
+        except InvalidRecord as exc:
+            await dead_letter(event, "process.publish", exc.reason, exc.detail, ENRICHED)
+            return
+        article = bundle["article"]
+        article_id = article["article_id"]
+        original = first_copy(fingerprints, article_id, int(bundle["simhash"], 16))
+        key = article_id.encode()
+        article["duplicate_of"] = original
+        await articles_topic.send(key=key, value=records.encode(article))
+        for indicator in bundle["indicators"]:
+            indicator["duplicate_of"] = original
+            await indicators_topic.send(key=key, value=records.encode(indicator))
+
+    # Acks are manual and come only after an event's sends are queued: Faust's own ack would also
+    # fire when an agent is cancelled mid-event (a rebalance, a shutdown), and that event's offset
+    # would be committed with its output never sent. Faust flushes the producer before committing.
     @app.agent(raw_topic, concurrency=1)
     async def enrich(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            if event.value is not None and len(event.value) > settings.max_raw_bytes:
-                detail = f"{len(event.value)} bytes, over {settings.max_raw_bytes}"
-                await dead_letter(event, "process.decode", "too_large", detail, RAW)
-                continue
-            try:
-                raw = records.decode(schemas, RAW, event.value)
-            except InvalidRecord as exc:
-                await dead_letter(event, "process.validate" if exc.reason == "schema" else "process.decode", exc.reason, exc.detail, RAW)
-                continue
-            try:
-                bundle = enrich_raw(raw)
-                records.check(schemas, ENRICHED, bundle)
-            except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the stream
-                log.exception("enrichment failed for %s", raw.get("article_id"))
-                await dead_letter(event, "process.extract", "extractor_error", f"{type(exc).__name__}: {exc}", RAW)
-                continue
-            await enriched_topic.send(key=raw["article_id"].encode(), value=records.encode(bundle))
-            limit.record(False)
+        async for event in stream.noack().events():
+            await enrich_one(event)
+            event.ack()
 
     @app.agent(enriched_topic, concurrency=1)
     async def publish(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            try:
-                bundle = records.decode(schemas, ENRICHED, event.value)
-            except InvalidRecord as exc:
-                await dead_letter(event, "process.publish", exc.reason, exc.detail, ENRICHED)
-                continue
-            article = bundle["article"]
-            article_id = article["article_id"]
-            original = first_copy(fingerprints, article_id, int(bundle["simhash"], 16))
-            key = article_id.encode()
-            article["duplicate_of"] = original
-            await articles_topic.send(key=key, value=records.encode(article))
-            for indicator in bundle["indicators"]:
-                indicator["duplicate_of"] = original
-                await indicators_topic.send(key=key, value=records.encode(indicator))
+        async for event in stream.noack().events():
+            await publish_one(event)
+            event.ack()
