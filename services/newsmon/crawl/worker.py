@@ -64,10 +64,16 @@ class _Ownership(ConsumerRebalanceListener):
         self.worker = worker
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        """Finish in-flight polls and fetches before the hosts move: two owners never overlap."""
         self.worker.owned = set()
+        await asyncio.gather(*self.worker.polling.values(), return_exceptions=True)
+        async with self.worker.fetching:
+            pass
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         await self.worker.state.catch_up()  # see what the previous owners recorded
+        # The previous owner's last request to a host may be this recent: keep the delay across the handover.
+        await asyncio.sleep(self.worker.settings.host_delay_s)
         self.worker.owned = {tp.partition for tp in assigned}
         log.info("owning frontier partitions %s", sorted(self.worker.owned))
 
@@ -82,6 +88,7 @@ class CrawlWorker:
         self.limiter = HostLimiter(settings.host_concurrency, settings.host_delay_s)
         self.owned: set[int] = set()
         self.polling: dict[str, asyncio.Task] = {}
+        self.fetching = asyncio.Lock()
         self.queued: dict[str, float] = {}
         self._partitioner = DefaultPartitioner()
         self.stats = defaultdict(int)
@@ -106,7 +113,8 @@ class CrawlWorker:
                 self._schedule_polls()
                 batch = await consumer.getmany(timeout_ms=500, max_records=20)
                 if batch:
-                    await self._fetch_batch([m for messages in batch.values() for m in messages])
+                    async with self.fetching:
+                        await self._fetch_batch([m for messages in batch.values() for m in messages])
                     await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
         finally:
             await asyncio.gather(*self.polling.values(), return_exceptions=True)
