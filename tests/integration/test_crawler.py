@@ -110,7 +110,7 @@ async def sites() -> list[Site]:
 
 
 async def test_two_workers_share_sources_fetch_once_and_stay_polite(ready: Settings, sites: list[Site], tmp_path: Path) -> None:
-    interval, delay, duration = 2.0, 0.4, 9.0
+    interval, delay, duration = 2.0, 0.6, 9.0
     sources = tmp_path / "sources.yaml"
     sources.write_text("sources:\n" + "".join(
         f"  - id: site{i}\n    name: {s.name}\n    feed: {s.base}/feed.xml\n    interval_s: {interval}\n    tags: [test]\n"
@@ -151,11 +151,12 @@ async def test_two_workers_share_sources_fetch_once_and_stay_polite(ready: Setti
         assert all(b - a >= interval * 0.85 for a, b in zip(polls, polls[1:])), site.name
         assert any(status == 304 for _, path, status in site.requests if path == "/feed.xml")
 
-    # per-host delay holds (one owner per host)
+    # per-host delay holds (one owner per host). The limiter spaces request starts; the server sees
+    # arrivals, which a new connection under load delays by up to ~0.1 s more than a reused one.
     for site in sites:
         starts = sorted(t for t, path, _ in site.requests if path != "/robots.txt")
         gaps = [b - a for a, b in zip(starts, starts[1:])]
-        assert min(gaps) >= delay * 0.9, (site.name, min(gaps))
+        assert min(gaps) >= delay - 0.15, (site.name, min(gaps))
 
     reasons = sorted(d["value"]["reason"] for d in dead)
     assert reasons.count("robots_disallowed") == 3 and len(dead) == 6, reasons

@@ -9,6 +9,7 @@ from __future__ import annotations
 import faust
 
 from newsmon.connections import faust_broker_options
+from newsmon.process import faust_fixes
 from newsmon.settings import Settings
 
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
@@ -16,6 +17,7 @@ MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for `settings`; several workers with the same app id share the partitions."""
+    faust_fixes.apply()
     app = faust.App(
         settings.faust_app_id,
         **faust_broker_options(settings),
