@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import TopicPartition
-from elasticsearch import Elasticsearch
 from elasticsearch.helpers import async_bulk
 
 from newsmon import records
 from newsmon.connections import async_es_client, es_client, make_consumer
 from newsmon.index.documents import article_document, indicator_document
-from newsmon.index.templates import KINDS, names
+from newsmon.index.templates import KINDS, move_alias, names
 from newsmon.process.dedupe import first_copy
 from newsmon.process.enrich import enrich_raw
 from newsmon.records import InvalidRecord
@@ -62,18 +61,10 @@ def start_or_resume(settings: Settings, since: datetime) -> tuple[ReplayPlan, bo
             idx = names(settings, kind)
             index = f"{idx.template}-{stamp}"
             es.indices.create(index=index)
-            _move_alias(es, idx.write_alias, index, write=True)
+            move_alias(es, idx.write_alias, index, write=True)
             plan.indices[kind] = index
     plan.save(settings)
     return plan, False
-
-
-def _move_alias(es: Elasticsearch, alias: str, index: str, *, write: bool) -> None:
-    actions: list[dict[str, Any]] = []
-    if es.indices.exists_alias(name=alias):
-        actions += [{"remove": {"index": old, "alias": alias}} for old in es.indices.get_alias(name=alias)]
-    actions.append({"add": {"index": index, "alias": alias, **({"is_write_index": True} if write else {})}})
-    es.indices.update_aliases(actions=actions)
 
 
 async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[int, int], None]) -> dict[str, int]:
@@ -135,7 +126,7 @@ async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[i
     with es_client(settings) as sync_es:
         sync_es.indices.refresh(index=",".join(plan.indices.values()))
         for kind in KINDS:
-            _move_alias(sync_es, names(settings, kind).read_alias, plan.indices[kind], write=False)
+            move_alias(sync_es, names(settings, kind).read_alias, plan.indices[kind], write=False)
     ReplayPlan.path(settings).unlink(missing_ok=True)
     return counts
 

@@ -13,7 +13,6 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,10 +60,9 @@ class _Pending:
 class Indexer:
     """One indexing worker; run several with the same group id to share partitions."""
 
-    def __init__(self, settings: Settings, on_batch: Callable[[IndexStats], None] | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.stats = IndexStats()
-        self.on_batch = on_batch
         self.topics = {settings.topic(ARTICLES): ARTICLES, settings.topic(INDICATORS): INDICATORS}
         self._last_report = 0.0
         self.aliases = {ARTICLES: names(settings, "articles").write_alias, INDICATORS: names(settings, "indicators").write_alias}
@@ -89,8 +87,6 @@ class Indexer:
                     await self._index_batch(messages, consumer, producer, es)
                     offsets = {tp: tp_messages[-1].offset + 1 for tp, tp_messages in batch.items()}
                     await consumer.commit({tp: o for tp, o in offsets.items() if tp in consumer.assignment()})
-                    if self.on_batch:
-                        self.on_batch(self.stats)
                 await self._report_lag(consumer)
         finally:
             await consumer.stop()

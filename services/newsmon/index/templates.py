@@ -88,14 +88,10 @@ def ensure_templates(es: Elasticsearch, settings: Settings) -> dict[str, str]:
     return done
 
 
-def swap_aliases(es: Elasticsearch, settings: Settings, kind: str, new_index: str) -> None:
-    """Point both aliases of `kind` at `new_index` in one atomic update (after a re-index)."""
-    idx = names(settings, kind)
+def move_alias(es: Elasticsearch, alias: str, index: str, *, write: bool) -> None:
+    """Point `alias` at `index` alone, in one atomic update (a re-index switching over)."""
     actions: list[dict] = []
-    for alias in (idx.read_alias, idx.write_alias):
-        if es.indices.exists_alias(name=alias):
-            for old in es.indices.get_alias(name=alias):
-                actions.append({"remove": {"index": old, "alias": alias}})
-    actions.append({"add": {"index": new_index, "alias": idx.read_alias}})
-    actions.append({"add": {"index": new_index, "alias": idx.write_alias, "is_write_index": True}})
+    if es.indices.exists_alias(name=alias):
+        actions += [{"remove": {"index": old, "alias": alias}} for old in es.indices.get_alias(name=alias)]
+    actions.append({"add": {"index": index, "alias": alias, **({"is_write_index": True} if write else {})}})
     es.indices.update_aliases(actions=actions)

@@ -75,15 +75,6 @@ class ServiceProcess:
         self.pidfile.unlink(missing_ok=True)
         return True
 
-    def kill(self) -> None:
-        """SIGKILL the service at once (fault-injection tests)."""
-        pid = self.pid()
-        if pid is not None:
-            _signal_group(pid, signal.SIGKILL)
-            while _alive(pid):
-                time.sleep(0.05)
-            self.pidfile.unlink(missing_ok=True)
-
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     try:
