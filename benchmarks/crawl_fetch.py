@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import threading
 import time
 
@@ -115,6 +116,9 @@ async def run(workers: int, feeds: int, pages: int, port: int) -> dict:
         "pages": pages,
         "pages_per_s": round(pages / page_s, 1),
         "pages_per_s_per_worker": round(pages / page_s / workers, 1),
+        # The whole benchmark process (fetcher, extraction and the local server thread): an upper
+        # bound on a crawler worker's fetch-and-extract memory.
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
@@ -134,7 +138,8 @@ def main() -> None:
     print(
         f"crawl_fetch: {result['feeds_per_s']} feeds/s ({result['feeds_not_modified']}/{args.feeds} 304), "
         f"{result['pages_per_s']} pages/s fetched+extracted, {args.workers} workers "
-        f"({result['feeds_per_s_per_worker']} feeds/s, {result['pages_per_s_per_worker']} pages/s per worker)"
+        f"({result['feeds_per_s_per_worker']} feeds/s, {result['pages_per_s_per_worker']} pages/s per worker), "
+        f"peak RSS {result['peak_rss_mb']} MB"
     )
 
 

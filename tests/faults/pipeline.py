@@ -265,6 +265,40 @@ async def settle(settings: Settings, corpus: Corpus, timeout_s: float) -> tuple[
     return await audit(settings, corpus), exact_at
 
 
+async def _assignment(consumer: Any, timeout_s: float = 10.0) -> set[TopicPartition]:
+    """A group-less consumer's partitions: all of its topic's, once metadata has arrived."""
+    deadline = time.monotonic() + timeout_s
+    while not consumer.assignment() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return consumer.assignment()
+
+
+async def trace(settings: Settings, corpus: Corpus, result: Audit) -> str:
+    """Where each lost article got to: the topics along the way holding it, with partition@offset
+    (a loss with no trace past news.raw is the processor's; one in news.articles, the indexer's)."""
+    lost = sorted(corpus.article_ids - result.article_ids)[:20]
+    if not lost:
+        return ""
+    wanted, lines = {a.encode() for a in lost}, []
+    found: dict[bytes, list[str]] = {key: [] for key in wanted}
+    for name in (RAW, "news.enriched", ARTICLES):
+        consumer = make_consumer(settings, settings.topic(name), group_id=None)
+        await consumer.start()
+        try:
+            partitions = await _assignment(consumer)
+            end = await consumer.end_offsets(list(partitions))
+            while [tp for tp, offset in end.items() if await consumer.position(tp) < offset]:
+                for tp, messages in (await consumer.getmany(timeout_ms=500)).items():
+                    for m in messages:
+                        if m.key in wanted:
+                            found[m.key].append(f"{name}[{tp.partition}]@{m.offset}")
+        finally:
+            await consumer.stop()
+    for key, where in sorted(found.items()):
+        lines.append(f"{key.decode()}: {', '.join(where) or 'nowhere'}")
+    return "\nlost articles traced:\n" + "\n".join(lines)
+
+
 async def dead_letters(settings: Settings, expect: int, timeout_s: float = 30.0) -> list[dict[str, Any]]:
     return await read_topic(settings, settings.topic(DEADLETTER), expect=expect, timeout_s=timeout_s)
 

@@ -15,7 +15,7 @@ import pytest
 from newsmon.settings import Settings
 from newsmon.stack.local import LocalStack
 from newsmon.supervise import Supervisor
-from tests.faults.pipeline import Corpus, Feeder, Progress, line, settle
+from tests.faults.pipeline import Corpus, Feeder, Progress, line, settle, trace
 from tests.kafka_helpers import wait_until
 from tests.workers import settings_env
 
@@ -71,7 +71,7 @@ async def test_broker_restart_is_ridden_out_without_loss(
                 f"broker down {DOWN_S:.0f}s with {at_stop} articles indexed; processor/indexer moving again after "
                 f"{'/'.join('never' if r is None else f'{r:.1f}s' for r in stages)}; supervisor restarts {restarts}; "
                 f"feeder re-sent {feeder.resent_chunks} chunks"))
-    assert result.lost == 0 and result.duplicates == 0 and not result.wrong_counts, result.explain() + logs()
+    assert result.exact, result.explain() + await trace(pipeline, corpus, result) + logs()
     assert recovery is not None, logs()
     assert states == ["running", "running"], logs()
     assert restarts == {"process": 0, "index": 0}, "a worker died of the broker restart:\n" + logs()

@@ -12,7 +12,7 @@ import pytest
 
 from newsmon.settings import Settings
 from newsmon.stack.local import LocalStack
-from tests.faults.pipeline import Corpus, Feeder, Progress, line, settle
+from tests.faults.pipeline import Corpus, Feeder, Progress, line, settle, trace
 from tests.kafka_helpers import wait_until
 from tests.workers import WorkerProcess
 
@@ -56,6 +56,6 @@ async def test_elasticsearch_outage_pauses_and_resumes_without_loss(
                 f"Elasticsearch down {OUTAGE_S:.0f}s with {at_stop} articles indexed, "
                 f"{published_during} article records published by then"))
     logs = "\n".join(w.log()[-3000:] for w in workers)
-    assert result.lost == 0 and result.duplicates == 0 and not result.wrong_counts, result.explain() + logs
+    assert result.exact, result.explain() + await trace(pipeline, corpus, result) + logs
     assert recovery is not None, logs
     assert exits == [0, 0], logs

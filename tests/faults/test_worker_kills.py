@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.settings import Settings
-from tests.faults.pipeline import Corpus, Feeder, Progress, line, settle
+from tests.faults.pipeline import Corpus, Feeder, Progress, line, settle, trace
 from tests.workers import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(420)]
@@ -57,6 +57,6 @@ async def test_sigkilled_workers_lose_and_duplicate_nothing(
                 f"{KILLS_EACH} kills each of processor and indexer, recoveries "
                 + ", ".join(f"{role}:{'never' if r is None else f'{r:.1f}s'}" for (role, _), r in zip(cleared, recoveries))))
     logs = "\n".join(w.log()[-2000:] for w in every)
-    assert result.lost == 0 and result.duplicates == 0 and not result.wrong_counts, result.explain() + logs
+    assert result.exact, result.explain() + await trace(pipeline, corpus, result) + logs
     assert None not in recoveries, logs
     assert exits == [0, 0], logs
