@@ -137,7 +137,8 @@ _BARE_RANK_RE = re.compile(
     r"(?P<noun>[\u4e00-\u9fff]{1,8}?(?:额|量|率|速度|值|数|规模|增速))第(?P<n>[一二三四五六七八九十]|\d{1,2})"
     r"(?=[：:，。；、”]|$)"
 )
-_RANK_HINT_RE = re.compile(r"第[一二三四五六七八九十\d]|[冠亚季]军|首位|榜首")
+# Every alternative opens with a literal, so the engine skips to those characters in one scan.
+_RANK_HINT_RE = re.compile(r"第[一二三四五六七八九十\d]|冠军|亚军|季军|首位|榜首")
 _CHAMPION_RANKS = {"冠军": 1, "亚军": 2, "季军": 3}
 _SCOPE_RE = re.compile(r"全国|全省|全市|全区|全县|全州")
 
@@ -154,6 +155,14 @@ _LEADING_FIRST_CHARS = "“‘其同此另与总截共合累力确预计争全�
 _DEICTIC_FIRST_CHARS = "全我本该此辖省市区县"
 _ORG_SUFFIX_RE = re.compile(r"公司|集团|局|管委会|委|中心|银行")
 _THIS_PROJECT_WORDS = ("该项目", "此项目", "这个项目", "这一项目")
+# A clause without figures matters to the walk only through what it opens with (a period, an
+# as-of-now word, a subject) or ends with (a speech verb). Leading adverbs, periods, as-of-now
+# words, deictic and anaphoric subjects and "该项目" all start with one of these characters; the
+# rest sit at a known period or region start, or are an organisation or project name.
+_CONTEXT_FIRST_CHARS = frozenset(
+    _PERIOD_LEAD_CHARS + _LEADING_FIRST_CHARS + _DEICTIC_FIRST_CHARS + "该本此这"
+    + "".join(word[0] for word in AS_OF_NOW_WORDS)
+)
 _TOPIC_ORG_RE = re.compile(
     r"(?:该|本|这个)?[\u4e00-\u9fff]{0,12}?(?:公司|集团|局|管委会|委员会|发改委|经信委|中心|银行)"
     r"(?=将|已|把|在|以|要|党组|党委|总经理|负责人|主任|局长|董事长|书记|相关|、|和|是|还|共|累计|今年|，|$)"
@@ -169,7 +178,8 @@ _GENERIC_PROJECT_RE = re.compile(
     r"|省级|各|所有|全部|这些|多个|[\d一二三四五六七八九十]+个)"
 )
 _METRIC_TRIM_LEFT_RE = re.compile(r"^(?:实现|完成|达到|达|有|为|是|以|共|共计|累计|其中|并|和|及|、|，)+")
-_METRIC_TRIM_RIGHT_RE = re.compile(r"(?:的|为|是|达到|达|有|约|共|共计|合计|分别|均|都|等|，|、|：)+$")
+_METRIC_TRIM_RIGHT_WORDS = ("的", "为", "是", "达到", "达", "有", "约", "共", "共计", "合计", "分别", "均", "都", "等", "，", "、", "：")
+_METRIC_TRIM_RIGHT_RE = re.compile(f"(?:{'|'.join(_METRIC_TRIM_RIGHT_WORDS)})+$")
 _METRIC_SPLIT_RE = re.compile(r"和|与|及|、")
 _GENERIC_METRICS = ("增速", "增幅", "位次", "排名", "")
 _SCORE_AFTER_RE = re.compile(r"的?(?:综合|总|考核|测评)?(?:得分|评分|分数|分值)")
@@ -233,39 +243,39 @@ def _find_mentions(text: str, masks: _Spans, slogan_quotes: _Spans) -> list[_Men
 
 def _mention_from_match(match, text, vocabulary, masks: _Spans, slogan_quotes: _Spans) -> _Mention | None:
     """The quantity a regex match stands for, or None when it is a name, code, date or ordinal."""
-    bare = match.group("num")
-    if bare is not None and match.group("unit") is None and match.group("mag") is None and "/" not in bare \
-            and not _SCORE_AFTER_RE.match(text, match.end()):
+    pre, pct, number, q1, magnitude, q2, unit_text, post = match.group(
+        "pre", "pct", "num", "q1", "mag", "q2", "unit", "post"
+    )
+    start, end = match.span()
+    if number is not None and unit_text is None and magnitude is None and "/" not in number \
+            and not _SCORE_AFTER_RE.match(text, end):
         return None  # a number without a unit is a name, code or date part
-    groups = match.groupdict()
-    number_text = groups["num"] or groups["pct"]
-    num_start = match.start("num") if groups["num"] else match.start("pct") - 3
+    number_text = number or pct
+    num_start = match.start("num") if number else match.start("pct") - 3
     if masks.covers(num_start):
         return None
     before = text[num_start - 1] if num_start else ""
-    after = text[match.end() : match.end() + 4]
-    unit_text = groups["unit"]
-    magnitude = groups["mag"]
+    after = text[end : end + 4]
     chinese = not number_text[0].isdigit()
 
     if before.isascii() and before.isalnum() or before in _REFUSE_BEFORE_CHARS:
         return None
-    if _REFUSE_AFTER_RE.match(after) or (groups["post"] and after.startswith("的")):
+    if _REFUSE_AFTER_RE.match(after) or (post and after.startswith("的")):
         return None
     if before == "第" and unit_text not in ("天",):
         return None
-    if groups["pct"]:
+    if pct:
         value = parse_number(number_text)
         if value is None:
             return None
-        return _Mention(match.start(), num_start, match.end(), value, "%", value, "percent", "percent", None)
+        return _Mention(start, num_start, end, value, "%", value, "percent", "percent", None)
     if chinese:
         if number_text == "一" or (unit_text and after[:1] in CHINESE_NUMERAL_CHARS):
             return None
         if number_text[0] in "零〇":
             return None  # "零部件", "零距离"
         only_magnitude = all(ch in "十百千" for ch in number_text)
-        if only_magnitude and not (groups["q1"] or groups["q2"] or (magnitude and unit_text)):
+        if only_magnitude and not (q1 or q2 or (magnitude and unit_text)):
             return None  # "十分", "千家万户", "千亿产业"; but "十余家", "千亿元"
         if unit_text in ("期", "分") or (unit_text and vocabulary.get(unit_text).kind == "duration"):
             return None
@@ -277,42 +287,34 @@ def _mention_from_match(match, text, vocabulary, masks: _Spans, slogan_quotes: _
         return None
     if unit is None and slogan_quotes.covers(num_start) and not magnitude:
         return None
-    qualifier = _qualifier(groups)
+    qualifier = post or q1 or q2 or (_PRE_QUALIFIERS.get(pre) if pre else None)
     scale = parse_magnitude(magnitude)
     if "/" in number_text:
         if unit is not None or magnitude:
             return None
-        return _Mention(match.start(), num_start, match.end(), round(value, 4), None,
-                        round(value * 100, 2), "percent", "percent", qualifier)
+        return _Mention(start, num_start, end, round(value, 4), None, round(value * 100, 2), "percent", "percent",
+                        qualifier)
     if unit is None:
         if magnitude and scale >= 1e4:
             # "6100万", "冲刺3000亿": in economic news a bare magnitude is an amount of money.
-            return _Mention(match.start(), num_start, match.end(), value, magnitude,
-                            _scaled(value, scale), "CNY", "money", qualifier)
-        if _SCORE_AFTER_RE.match(text, match.end()):
-            return _Mention(match.start(), num_start, match.end(), value, "分", value, "score", "score", qualifier)
+            return _Mention(start, num_start, end, value, magnitude, _scaled(value, scale), "CNY", "money", qualifier)
+        if _SCORE_AFTER_RE.match(text, end):
+            return _Mention(start, num_start, end, value, "分", value, "score", "score", qualifier)
         return None
     if unit.kind in ("percent", "pp", "score"):
         if magnitude:
             return None
-        return _Mention(match.start(), num_start, match.end(), value, unit.text, value,
-                        unit.normalized, unit.kind, qualifier)
-    written = f"{magnitude or ''}{unit.text}"
-    return _Mention(match.start(), num_start, match.end(), value, written, _scaled(value, scale),
-                    unit.normalized, unit.kind, qualifier)
+        return _Mention(start, num_start, end, value, unit.text, value, unit.normalized, unit.kind, qualifier)
+    written = f"{magnitude}{unit.text}" if magnitude else unit.text
+    return _Mention(start, num_start, end, value, written, _scaled(value, scale), unit.normalized, unit.kind,
+                    qualifier)
 
 
 def _scaled(value: float, scale: float) -> float:
     """value × scale in decimal, so 34.7亿 is 3470000000.0 and not 3470000000.0000005."""
+    if scale == 1.0:
+        return value  # what the decimal product gives too, as repr() round-trips
     return float(Decimal(repr(value)) * Decimal(repr(scale)))
-
-
-def _qualifier(groups: dict) -> str | None:
-    if groups["post"]:
-        return groups["post"]
-    if groups["q1"] or groups["q2"]:
-        return groups["q1"] or groups["q2"]
-    return _PRE_QUALIFIERS.get(groups["pre"]) if groups["pre"] else None
 
 
 def _apply_growth(mention: _Mention, text: str, clause_start: int) -> bool:
@@ -371,10 +373,11 @@ class _Clause:
     sentence_first: bool
 
 
-# The lookahead lets the engine skip non-punctuation in one test instead of entering the group.
-_CLAUSE_END_RE = re.compile(r"(?=[，,：:；;。！？!?…])(?:[，,：:；;。！？!?]|……)+[”’」』]*")
+# Every alternative of the first mark opens with a literal, so the engine skips to those
+# characters in one scan (a leading lookahead would still be tried at every position).
+_CLAUSE_END_RE = re.compile(r"(?:，|,|：|:|；|;|。|！|？|!|\?|……)(?:[，,：:；;。！？!?]|……)*[”’」』]*")
 _SEGMENT_END = set("；;。！？!?…")
-_SENTENCE_END = set("。！？!?…")
+_SENTENCE_END = set("。！？!?…")  # a subset of _SEGMENT_END
 
 
 def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Clause]:
@@ -382,14 +385,15 @@ def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Claus
     position, segment, sentence_first = start, first_segment, True
     for delimiter in _CLAUSE_END_RE.finditer(text, start, end):
         marks = delimiter.group()
-        if delimiter.start() > position:
-            clauses.append(_Clause(position, delimiter.start(), marks, segment, sentence_first))
+        mark_start, mark_end = delimiter.span()
+        if mark_start > position:
+            clauses.append(_Clause(position, mark_start, marks, segment, sentence_first))
             sentence_first = False
-        position = delimiter.end()
+        position = mark_end
         if not _SEGMENT_END.isdisjoint(marks):
             segment += 1
-        if not _SENTENCE_END.isdisjoint(marks):
-            sentence_first = True
+            if not _SENTENCE_END.isdisjoint(marks):
+                sentence_first = True
     if position < end:
         clauses.append(_Clause(position, end, "", segment, sentence_first))
     return clauses
@@ -421,31 +425,40 @@ class _Reader:
         masked += [m.span() for m in _BOOK_TITLE_RE.finditer(text)]
         masked += [m.span("paren") for m in _SLOGAN_EXPANSION_RE.finditer(text)]
         masked += [m.span() for m in patterns.fixed_phrases.finditer(text)]
-        masked += [m.span() for m in _PLUS_CODE_RE.finditer(text)]
+        if "+" in text:
+            masked += [m.span() for m in _PLUS_CODE_RE.finditer(text)]
         self.mentions = _find_mentions(text, _Spans.of(masked), _Spans.of(slogan_quotes))
         self.mention_starts = [m.num_start for m in self.mentions]
         self.rank_hints = [m.start() for m in _RANK_HINT_RE.finditer(text)]
+        self.figure_starts = sorted(self.mention_starts + self.rank_hints)
         self.records: list[_Record] = []
         self.doc_period: str | None = None
         self.topic: _Subject | None = None
         self.project: _Subject | None = None
         self.last_org: _Subject | None = None
-        self._segment_members: dict[int, list[_Clause]] = {}
+        # Per article: the region "全市"/"我区"... stands for, the main region, period dates.
+        self.deictic_regions: dict[str, Region | None] = {}
+        self.main = regions.main or context_region
+        self.period_dates: dict[str | None, tuple[str | None, str | None]] = {}
 
     # -- subjects --
 
     def _region_subject(self, region: Region) -> _Subject:
         return _Subject(region.name, region.code, region.parent_codes)
 
+    def _resolve_deictic(self, word: str) -> Region | None:
+        if word not in self.deictic_regions:
+            self.deictic_regions[word] = self.regions.resolve_deictic(word)
+        return self.deictic_regions[word]
+
     def _deictic_subject(self, word: str) -> _Subject | None:
-        region = self.regions.resolve_deictic(word)
+        region = self._resolve_deictic(word)
         if region is None and self.context_region is not None:
             region = self.context_region
         return self._region_subject(region) if region else None
 
     def _context_chain(self) -> tuple[str, ...]:
-        main = self.regions.main or self.context_region
-        return main.chain if main else ()
+        return self.main.chain if self.main else ()
 
     def _subject_at(self, position: int, limit: int) -> tuple[_Subject | None, int]:
         """The region, deictic word or organisation starting at `position`, and where it ends."""
@@ -459,8 +472,7 @@ class _Reader:
         anaphoric = first in "该本" and _ANAPHORIC_ORG_RE.match(self.text, position, limit)
         if anaphoric and self.last_org and self.last_org.name.endswith(anaphoric.group(1)):
             return self.last_org, anaphoric.end()
-        near = min(limit, position + 18)
-        org = _ORG_SUFFIX_RE.search(self.text, position, near) and _TOPIC_ORG_RE.match(self.text, position, limit)
+        org = self._organisation_at(position, limit)
         if org and not org.group().startswith(("该", "本", "这个")):
             name = org.group()
             if name in ("市委", "市政府"):
@@ -474,7 +486,7 @@ class _Reader:
         """An organisation; "市发改委" is written out as its city's ("荆州市发改委")."""
         level = name[:1]
         if level in "省市区县" and name[1:2] not in "委政":
-            region = self.regions.resolve_deictic(f"全{level}") or (self.context_region if level == "市" else None)
+            region = self._resolve_deictic(f"全{level}") or (self.context_region if level == "市" else None)
             if region is not None:
                 return _Subject(f"{region.name}{name[1:]}", None, region.chain)
         return _Subject(name, None, self._context_chain())
@@ -487,23 +499,20 @@ class _Reader:
                 return lead.end()
         return position
 
-    def _topic(self, clause: _Clause, position: int) -> tuple[_Subject | None, int]:
-        """Subject in topic position of a clause (after leading adverbs and the period)."""
-        position = self._after_leading_words(position, clause.end)
+    def _topic(self, clause: _Clause, position: int) -> _Subject | None:
+        """Subject in topic position of a clause; `position` is past leading adverbs and the period."""
         subject, end = self._subject_at(position, clause.end)
         if subject is not None:
             if self.text[end : end + 1] in ("、", "和", "与", "及", "等"):
-                return None, position  # several subjects share the clause
-            return subject, end
-        project = self.text.find("项目", position, position + 27) >= 0 and _PROJECT_TOPIC_RE.match(
-            self.text, position, clause.end
-        )
+                return None  # several subjects share the clause
+            return subject
+        project = self._project_at(position, clause.end)
         if project and not _GENERIC_PROJECT_RE.match(project.group()):
             self.project = _Subject(project.group(), None, self._context_chain())
-            return self.project, project.end()
+            return self.project
         if self.project and self.text.startswith(_THIS_PROJECT_WORDS, position):
-            return self.project, position
-        return None, position
+            return self.project
+        return None
 
     def _subject_in_clause(self, clause: _Clause, before: int) -> _Subject | None:
         """The nearest region or deictic word before `before` in the clause, if any."""
@@ -558,10 +567,37 @@ class _Reader:
                 self._read_paragraph(clauses)
         return self.records
 
+    def _has_figures(self, clause: _Clause) -> bool:
+        """True when a number or a ranking phrase starts inside the clause."""
+        index = bisect.bisect_left(self.figure_starts, clause.start)
+        return index < len(self.figure_starts) and self.figure_starts[index] < clause.end
+
+    def _inert(self, clause: _Clause) -> bool:
+        """True for a clause that sets no period, subject or speaker (if it has no figures either,
+        the walk passes over it at the cost of a few lookups; see _CONTEXT_FIRST_CHARS)."""
+        start, end, text = clause.start, clause.end, self.text
+        if text.endswith(_SPEECH_VERBS, start, end):
+            return False
+        position = start + 1 if text[start] in "“‘" else start
+        if text[position : position + 1] in _CONTEXT_FIRST_CHARS or position in self.period_at \
+                or position in self.region_at:
+            return False
+        return not (self._organisation_at(position, end) or self._project_at(position, end))
+
+    def _organisation_at(self, position: int, limit: int) -> re.Match | None:
+        """An organisation name in topic position ("市发改委将…"); its suffix is checked first."""
+        if _ORG_SUFFIX_RE.search(self.text, position, min(limit, position + 18)):
+            return _TOPIC_ORG_RE.match(self.text, position, limit)
+        return None
+
+    def _project_at(self, position: int, limit: int) -> re.Match | None:
+        """A project name in topic position ("XX项目总投资…"); "项目" is looked for first."""
+        if self.text.find("项目", position, position + 27) >= 0:
+            return _PROJECT_TOPIC_RE.match(self.text, position, limit)
+        return None
+
     def _read_paragraph(self, clauses: list[_Clause]) -> None:
-        self._segment_members = {}
-        for clause in clauses:
-            self._segment_members.setdefault(clause.segment, []).append(clause)
+        text = self.text
         para_period = self.doc_period
         sentence_period: str | None = None
         sentence_subject: _Subject | None = None
@@ -569,17 +605,22 @@ class _Reader:
         speech_next = False
         pending_rank: _Record | None = None
         for index, clause in enumerate(clauses):
-            clause_text = self.text[clause.start : clause.end]
             sentence_initial = clause.sentence_first or speech_next
             if clause.sentence_first:
                 sentence_period, sentence_subject = None, None
-            speech_next = clause_text.endswith(_SPEECH_VERBS) and bool(_SPEECH_CLAUSE_RE.match(clause_text.lstrip("“‘")))
+            figures = self._has_figures(clause)
+            if not figures and pending_rank is None and self._inert(clause):
+                speech_next = False
+                continue
+            speech_next = text.endswith(_SPEECH_VERBS, clause.start, clause.end) and bool(
+                _SPEECH_CLAUSE_RE.match(text[clause.start : clause.end].lstrip("“‘"))
+            )
             if speech_next:
                 speaker_org, _ = self._subject_at(clause.start, clause.end)
                 if speaker_org is not None:
                     self.topic = sentence_subject = speaker_org
                 continue
-            position = clause.start + (1 if clause_text[:1] in "“‘" else 0)
+            position = clause.start + 1 if text[clause.start] in "“‘" else clause.start
             clause_period = None
             period, after_period, standalone = self._period_at_clause_start(clause, position)
             if period:
@@ -592,18 +633,20 @@ class _Reader:
                     para_period = period
                     if index == 0 and standalone and period not in _VAGUE_YEARS:
                         self.doc_period = period
-                position = after_period
-            elif self.text.startswith(AS_OF_NOW_WORDS, self._after_leading_words(position, clause.end)):
-                para_period = None
-            topic, _ = self._topic(clause, position)
+                position = self._after_leading_words(after_period, clause.end)
+            else:
+                position = self._after_leading_words(position, clause.end)
+                if text.startswith(AS_OF_NOW_WORDS, position):
+                    para_period = None
+            topic = self._topic(clause, position)
             if topic is not None:
                 if topic is not self.project:
                     self.topic = topic
                 sentence_subject = topic
-            mentions = self._mentions_in(clause)
+            mentions = self._mentions_in(clause) if figures else []
             hint = bisect.bisect_left(self.rank_hints, clause.start)
-            has_rank = hint < len(self.rank_hints) and self.rank_hints[hint] < clause.end
-            ranks = list(_rank_matches(self.text, clause)) if has_rank else []
+            has_rank = figures and hint < len(self.rank_hints) and self.rank_hints[hint] < clause.end
+            ranks = list(_rank_matches(text, clause)) if has_rank else []
             if not mentions and not ranks:
                 if pending_rank is not None and clause.segment != pending_rank.segment:
                     self.records.append(pending_rank)
@@ -614,7 +657,8 @@ class _Reader:
             period_for = clause_period or (in_clause[0][1] if in_clause else None)
             if period_for is None:
                 if clause.segment not in segment_periods:
-                    segment_periods[clause.segment] = self._segment_periods(clause)
+                    members = [member for member in clauses if member.segment == clause.segment]
+                    segment_periods[clause.segment] = self._segment_periods(members)
                 candidates = segment_periods[clause.segment]
                 if candidates:
                     period_for = min(candidates, key=lambda item: abs(item[0] - clause.start))[1]
@@ -623,9 +667,8 @@ class _Reader:
         if pending_rank is not None:
             self.records.append(pending_rank)
 
-    def _segment_periods(self, clause: _Clause) -> list[tuple[int, str]]:
+    def _segment_periods(self, members: list[_Clause]) -> list[tuple[int, str]]:
         """Spans named inside the clauses of a "；" segment (not opening it): they govern the segment."""
-        members = self._segment_members.get(clause.segment, ())
         found = []
         for member in members:
             opening = _PERIOD_LEAD_RE.match(self.text, member.start + (self.text[member.start] in "“‘")).end()
@@ -708,8 +751,7 @@ class _Reader:
         return None
 
     def _main_subject(self) -> _Subject | None:
-        main = self.regions.main or self.context_region
-        return self._region_subject(main) if main else None
+        return self._region_subject(self.main) if self.main else None
 
     def _subject_for(self, clause: _Clause, mention: _Mention, sentence_subject: _Subject | None) -> _Subject | None:
         project = _PROJECT_AFTER_AMOUNT_RE.match(self.text, mention.end)
@@ -721,39 +763,47 @@ class _Reader:
 
     # -- output --
 
-    def indicators(self) -> list[Indicator]:
-        return [self._indicator(record) for record in self.records]
+    def fields(self) -> list[dict]:
+        """The Indicator fields of each record, in order (subject_parent_codes a tuple)."""
+        return [self._fields(record) for record in self.records]
 
-    def _indicator(self, record: _Record) -> Indicator:
+    def _period_dates(self, period: str | None) -> tuple[str | None, str | None]:
+        """ISO first and last day of `period`; an article names few periods, each resolved once."""
+        if period not in self.period_dates:
+            start, end = period and resolve_period(period, self.published) or (None, None)
+            self.period_dates[period] = (start.isoformat() if start else None, end.isoformat() if end else None)
+        return self.period_dates[period]
+
+    def _fields(self, record: _Record) -> dict:
         mention = record.mention
-        start, end = record.period and resolve_period(record.period, self.published) or (None, None)
+        start, end = self._period_dates(record.period)
         subject = record.subject
         quote = self.original[record.quote_start : record.quote_end]
         value_kind = mention.kind if mention else None
-        core = _is_core(record.metric, value_kind, mention, record.rank)
-        return Indicator(
-            metric=record.metric or None,
-            metric_id=metric_id(record.metric) if value_kind != "growth" or record.metric else "other",
-            subject=subject.name if subject else None,
-            subject_code=subject.code if subject else None,
-            subject_parent_codes=subject.parents if subject else (),
-            period=record.period,
-            period_start=start.isoformat() if start else None,
-            period_end=end.isoformat() if end else None,
-            value=mention.value if mention else None,
-            unit=mention.unit if mention else None,
-            value_normalized=mention.value_normalized if mention else None,
-            unit_normalized=mention.unit_normalized if mention else None,
-            growth_pct=mention.growth_pct if mention else None,
-            growth_basis=mention.growth_basis if mention else None,
-            rank=record.rank,
-            rank_scope=record.rank_scope,
-            qualifier=mention.qualifier if mention else None,
-            quote=quote,
-            quote_start=record.quote_start,
-            quote_end=record.quote_end,
-            core=core,
-        )
+        identifier = metric_id(record.metric) if value_kind != "growth" or record.metric else "other"
+        return {
+            "metric": record.metric or None,
+            "metric_id": identifier,
+            "subject": subject.name if subject else None,
+            "subject_code": subject.code if subject else None,
+            "subject_parent_codes": subject.parents if subject else (),
+            "period": record.period,
+            "period_start": start,
+            "period_end": end,
+            "value": mention.value if mention else None,
+            "unit": mention.unit if mention else None,
+            "value_normalized": mention.value_normalized if mention else None,
+            "unit_normalized": mention.unit_normalized if mention else None,
+            "growth_pct": mention.growth_pct if mention else None,
+            "growth_basis": mention.growth_basis if mention else None,
+            "rank": record.rank,
+            "rank_scope": record.rank_scope,
+            "qualifier": mention.qualifier if mention else None,
+            "quote": quote,
+            "quote_start": record.quote_start,
+            "quote_end": record.quote_end,
+            "core": _is_core(record.metric, identifier, value_kind),
+        }
 
 
 def _real_period(text: str, match: re.Match) -> bool:
@@ -815,7 +865,8 @@ def _metric_for(text: str, clause: _Clause, mention: _Mention, previous_end: int
         return f"{pre}{shared}" if pre else pre
     if mention.kind == "duration":
         post_text = text[mention.end : following[0].start if following else clause.end]
-        post = _DURATION_LEAD_RE.sub("", post_text)[:20]
+        lead = _DURATION_LEAD_RE.match(post_text)
+        post = post_text[lead.end() if lead else 0 :][:20]
         return _clean_metric(post) or _clean_metric(pre.removesuffix("第"))
     if mention.kind == "score":
         head = _SCORE_HEAD_RE.search(text, mention.end, clause.end)
@@ -852,15 +903,20 @@ def _adverbial_context(text: str, clause: _Clause) -> str:
 
 
 def _clean_metric(text: str) -> str:
-    text = text.strip()
-    text = _strip_leading_context(text)
-    text = _METRIC_TRIM_LEFT_RE.sub("", text)
-    text = _METRIC_TRIM_RIGHT_RE.sub("", text)
-    text = _PRE_QUALIFIER_TAIL_RE.sub("", text)
+    text = _strip_leading_context(text.strip())
+    if lead := _METRIC_TRIM_LEFT_RE.match(text):
+        text = text[lead.end() :]
+    # A "$" pattern is tried at every position; most wordings end in none of its words ("$" also
+    # matches before a final newline).
+    if text.endswith(_METRIC_TRIM_RIGHT_WORDS) or text.endswith("\n"):
+        text = _METRIC_TRIM_RIGHT_RE.sub("", text)
+    if text.endswith(_PRE_QUALIFIER_WORDS) or text.endswith("\n"):
+        text = _PRE_QUALIFIER_TAIL_RE.sub("", text)
     return text.strip("“‘”’ ")
 
 
-_PRE_QUALIFIER_TAIL_RE = re.compile(r"(?:高达|达到|将近|接近|大约|超过|突破|不低于|不少于|近|约|超|达)$")
+_PRE_QUALIFIER_WORDS = ("高达", "达到", "将近", "接近", "大约", "超过", "突破", "不低于", "不少于", "近", "约", "超", "达")
+_PRE_QUALIFIER_TAIL_RE = re.compile(f"(?:{'|'.join(_PRE_QUALIFIER_WORDS)})$")
 _LEADING_CONTEXT_RE = re.compile(
     rf"^(?:{PERIOD_PATTERN}|[，,]|其中|同时|此外|另外|目前|今年以来|力争|确保|预计|计划|全区|全市|全县|我市|我区|我县|该区|该县|该市"
     r"|辖区内?|区内|市内|县内|已|仅|还|将|共|均|也)+"
@@ -873,11 +929,13 @@ _LEADING_ZONE_RE = re.compile(r"经开区|开发区|高新区")
 
 def _strip_leading_context(text: str) -> str:
     """Drop the period, deictic subject and adverbs that open the words before a figure."""
+    matcher = gazetteer().matcher
     previous = None
     while previous != text:
         previous = text
-        text = _LEADING_CONTEXT_RE.sub("", text)
-        name = gazetteer().matcher.longest_at(text[:12], 0)
+        if lead := _LEADING_CONTEXT_RE.match(text):
+            text = text[lead.end() :]
+        name = matcher.longest_at(text[:12], 0)
         if name:
             zone = _ZONE_AFTER_NAME_RE.match(text, len(name))
             text = text[zone.end() if zone else len(name) :]
@@ -909,13 +967,16 @@ def _similar(a: str | None, b: str | None, share: float) -> bool:
     return len(set(a) & set(b)) >= share * min(len(set(a)), len(set(b)))
 
 
-def _is_core(metric: str | None, kind: str | None, mention: _Mention | None, rank: int | None) -> bool:
-    """GUIDE "core": money, rates, shares, scores, economic counts; not trainings, meetings, durations."""
+def _is_core(metric: str | None, identifier: str, kind: str | None) -> bool:
+    """GUIDE "core": money, rates, shares, scores, economic counts; not trainings, meetings, durations.
+
+    `identifier` is metric_id(metric), which the caller has at hand.
+    """
     if kind == "duration":
         return False
     if kind in ("money", "growth", "pp", "score"):
         return True
-    if metric_id(metric) not in ("other", "training", "investment_promotion"):
+    if identifier not in ("other", "training", "investment_promotion"):
         return True
     if kind == "percent":
         return is_economic(metric)
@@ -937,6 +998,31 @@ def extract_indicators(
     `regions` is `find_regions(cleaned.simplified)` when the caller needs it too (one scan).
     Never raises on any text.
     """
+    return [Indicator(**record) for record in _read(cleaned, published_at, context_region, regions)]
+
+
+def extract_indicator_dicts(
+    cleaned: CleanedText | str,
+    *,
+    published_at: datetime | date | None = None,
+    context_region: str | None = None,
+    regions: RegionContext | None = None,
+) -> list[dict]:
+    """`extract_indicators` as `indicator_to_dict` records, for the worker, which needs only the
+    dicts: building each frozen Indicator first cost more than the rest of its record."""
+    found = _read(cleaned, published_at, context_region, regions)
+    for record in found:
+        record["subject_parent_codes"] = list(record["subject_parent_codes"])
+    return found
+
+
+def _read(
+    cleaned: CleanedText | str,
+    published_at: datetime | date | None,
+    context_region: str | None,
+    regions: RegionContext | None,
+) -> list[dict]:
+    """The Indicator fields of every indicator in the article (see extract_indicators)."""
     if not isinstance(cleaned, CleanedText):
         cleaned = clean(cleaned)
     text = cleaned.simplified
@@ -952,4 +1038,4 @@ def extract_indicators(
     reader = _Reader(text, cleaned.text, regions, published, context)
     paragraphs = cleaned.paragraphs or [Paragraph(text, "body", 0, len(text))]
     reader.read(paragraphs)
-    return reader.indicators()
+    return reader.fields()

@@ -7,6 +7,7 @@ provinces, cities and counties). It is read once, on first use (about a second).
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,33 +53,46 @@ class NameMatcher:
 
     Numpy finds the few positions where some name's first two characters occur, and only those
     are checked, longest name first. (An Aho-Corasick walk in pyahocorasick cost ~250 ns a
-    character here: its root lists ~900 first characters and is searched linearly.)
+    character here: its root lists ~900 first characters and is searched linearly.) Per-character
+    tables first keep the ~10% of positions whose characters can open a name at all, so that the
+    binary search of the bigram keys runs on those only.
     """
 
     names: frozenset[str]
-    lengths: tuple[int, ...]  # the names' lengths, longest first
-    heads: frozenset[str]  # the names' first two characters
-    bigrams: np.ndarray  # the same as sorted integer keys, for the numpy scan
+    lengths: dict[str, tuple[int, ...]]  # by first two characters: the names' lengths, longest first
+    bigrams: np.ndarray  # the first two characters as sorted integer keys, for the numpy scan
+    firsts: np.ndarray  # by code point: True for a head's first character
+    seconds: np.ndarray  # by code point: True for a head's second character
 
     @classmethod
     def of(cls, names: set[str]) -> "NameMatcher":
         if any(len(name) < 2 for name in names):
             raise ValueError("every name needs two characters or more")
-        heads = frozenset(name[:2] for name in names)
+        lengths: dict[str, set[int]] = {}
+        for name in names:
+            lengths.setdefault(name[:2], set()).add(len(name))
+        heads = list(lengths)
         bigrams = np.unique(np.array([_bigram_key(ord(h[0]), ord(h[1])) for h in heads], dtype=np.uint64))
-        return cls(frozenset(names), tuple(sorted({len(n) for n in names}, reverse=True)), heads, bigrams)
+        firsts = np.zeros(sys.maxunicode + 1, dtype=bool)
+        seconds = np.zeros(sys.maxunicode + 1, dtype=bool)
+        firsts[[ord(head[0]) for head in heads]] = True
+        seconds[[ord(head[1]) for head in heads]] = True
+        by_head = {head: tuple(sorted(found, reverse=True)) for head, found in lengths.items()}
+        return cls(frozenset(names), by_head, bigrams, firsts, seconds)
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, name) of each match, in text order."""
         if len(text) < 2 or not self.names:
             return []
         # One 32-bit unit per character, lone surrogates included, so offsets stay str offsets.
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-        keys = _bigram_key(codes[:-1], codes[1:])
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        first, second = codes[:-1], codes[1:]
+        candidates = np.flatnonzero(self.firsts[first] & self.seconds[second])
+        keys = _bigram_key(first[candidates].astype(np.uint64), second[candidates].astype(np.uint64))
         slots = np.searchsorted(self.bigrams, keys)
         slots[slots == len(self.bigrams)] = 0
         found, taken_to = [], 0
-        for start in np.flatnonzero(self.bigrams[slots] == keys).tolist():
+        for start in candidates[self.bigrams[slots] == keys].tolist():
             if start >= taken_to and (name := self.longest_at(text, start)):
                 found.append((start, start + len(name), name))
                 taken_to = start + len(name)
@@ -86,9 +100,7 @@ class NameMatcher:
 
     def longest_at(self, text: str, start: int) -> str | None:
         """The longest name that occurs in `text` at `start`, if any."""
-        if text[start : start + 2] not in self.heads:
-            return None
-        for length in self.lengths:
+        for length in self.lengths.get(text[start : start + 2], ()):
             name = text[start : start + length]
             if len(name) == length and name in self.names:
                 return name

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from newsmon.extract.indicators import extract_indicators, indicator_to_dict
+from newsmon.extract.indicators import extract_indicator_dicts
 from newsmon.extract.regions import find_regions
 from newsmon.text.clean import clean
 from newsmon.text.fingerprint import simhash
@@ -36,13 +36,12 @@ def enrich_raw(raw: dict[str, Any]) -> dict[str, Any]:
     # One scan, of the Simplified text the gazetteer is written in, serves the extractor and the
     # article's region fields.
     found_regions = find_regions(cleaned.simplified)
-    found = extract_indicators(
+    found = extract_indicator_dicts(
         cleaned, published_at=published, context_region=raw.get("region_hint"), regions=found_regions
     )
     article_id = raw["article_id"]
     indicators = []
-    for seq, indicator in enumerate(found):
-        fields = indicator_to_dict(indicator)
+    for seq, fields in enumerate(found):
         indicators.append({
             "schema_version": 1,
             "indicator_id": f"{article_id}-{seq:04d}",

@@ -10,8 +10,11 @@ import re._parser as parser
 
 import pytest
 
-from newsmon.extract.indicators import _patterns
-from newsmon.extract.periods import PERIOD_PATTERN, PERIOD_RE
+from newsmon.extract.indicators import (
+    _ANAPHORIC_ORG_RE, _CONTEXT_FIRST_CHARS, _LEADING_WORDS_RE, _THIS_PROJECT_WORDS, _patterns,
+)
+from newsmon.extract.periods import AS_OF_NOW_WORDS, PERIOD_PATTERN, PERIOD_RE
+from newsmon.extract.regions import DEICTIC_RE
 
 
 def _first(items) -> tuple[list, bool]:
@@ -76,3 +79,16 @@ def test_guard_admits_every_first_character(pattern):
 def test_period_guard_is_only_a_guard():
     text = "今年以来，1至5月，2022年度，二季度，3月中旬，新的一年，首季，年底"
     assert [m.span() for m in PERIOD_RE.finditer(text)] == [m.span() for m in re.finditer(PERIOD_PATTERN, text)]
+
+
+@pytest.mark.parametrize(
+    "pattern", [DEICTIC_RE, _ANAPHORIC_ORG_RE, _LEADING_WORDS_RE], ids=["deictic", "anaphoric", "leading"]
+)
+def test_context_chars_admit_every_subject_or_adverb_opening_a_clause(pattern):
+    # The walk passes over a clause without figures whose first character is not among these.
+    guard = re.compile("[" + "".join(map(re.escape, sorted(_CONTEXT_FIRST_CHARS))) + "]")
+    items, nullable = _first(parser.parse(pattern.pattern))
+    assert not nullable
+    _admitted(guard, items)
+    words = (*AS_OF_NOW_WORDS, *_THIS_PROJECT_WORDS, "“", "‘", *"仅在截到于")
+    assert all(word[0] in _CONTEXT_FIRST_CHARS for word in words)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from newsmon.extract.indicators import extract_indicators, indicator_to_dict
+from newsmon.extract.indicators import extract_indicator_dicts, extract_indicators, indicator_to_dict
 
 PUBLISHED = date(2023, 4, 20)
 
@@ -120,3 +120,18 @@ def test_durations_are_not_core():
 
 def test_text_without_numbers_gives_nothing():
     assert extract("全区上下凝心聚力，奋力谱写高质量发展新篇章。") == []
+
+
+def test_clauses_without_figures_still_set_subject_and_period():
+    (investment,) = extract("今年一季度，东风汽车公司将加快转型升级，投资20亿元建设新工厂。")
+    assert (investment["subject"], investment["period"], investment["value"]) == ("东风汽车公司", "今年一季度", 20)
+    (gdp,) = extract("区发改委负责人介绍，上半年全区完成固定资产投资50亿元。")
+    assert (gdp["subject"], gdp["period"]) == ("区发改委", "上半年")
+
+
+def test_indicator_dicts_are_the_records_as_dicts():
+    text = "今年以来，我市新签约项目40个，协议投资221亿元，同比增长12.5%，增速排名全省第二。"
+    kwargs = {"published_at": PUBLISHED, "context_region": "十堰市"}
+    expected = [indicator_to_dict(i) for i in extract_indicators(text, **kwargs)]
+    assert len(expected) == 2
+    assert extract_indicator_dicts(text, **kwargs) == expected

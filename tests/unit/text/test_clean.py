@@ -76,3 +76,26 @@ def test_control_and_zero_width_characters_are_dropped():
 def test_empty_input():
     cleaned = clean("")
     assert cleaned.text == "" and cleaned.paragraphs == [] and cleaned.title is None
+
+
+def test_photo_credits_opening_with_a_marker_leave_the_body():
+    raw = "竹山县项目建设提速\n\n（图/张小明）\n\n图片来源：县融媒体中心\n\n今年以来，竹山县新签约项目18个。\n"
+    cleaned = clean(raw)
+    assert cleaned.bylines == ["（图/张小明）", "图片来源：县融媒体中心"]
+    assert cleaned.text == "竹山县项目建设提速\n\n今年以来，竹山县新签约项目18个。"
+
+
+def test_reflow_measures_chinese_characters_as_two_columns():
+    # Line widths 36, 38, 21, 36, 25 columns: the Latin line is short and ends its paragraph
+    # (counted in characters, 18, 19, 21, 18, 13, it would look full and run on).
+    raw = (
+        "郧阳区今年新签约项目十二个总投资达到\n"
+        "了新的水平并且完成了全年目标任务的一半\n"
+        "GDP grew 6.1 percent。\n"
+        "郧阳区新开工项目八个总投资较上年增加\n"
+        "后续项目正在加紧推进之中。\n"
+    )
+    assert clean(raw).text == (
+        "郧阳区今年新签约项目十二个总投资达到了新的水平并且完成了全年目标任务的一半GDP grew 6.1 percent。"
+        "\n\n郧阳区新开工项目八个总投资较上年增加后续项目正在加紧推进之中。"
+    )
