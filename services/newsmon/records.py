@@ -68,6 +68,13 @@ def decode(schemas_dir: Path, topic: str, value: bytes | None) -> dict[str, Any]
         raise InvalidRecord("invalid_json", str(exc)[:300]) from None
     if not isinstance(record, dict):
         raise InvalidRecord("schema", f"(root): expected an object, got {type(record).__name__}")
+    # JSON may escape a lone surrogate ("\ud800"): not text, and it would fail every later encode.
+    # Only records with escaped surrogates (pairs are emoji and rare characters) pay for the check.
+    if b"\\ud" in value or b"\\uD" in value:
+        try:
+            encode(record)
+        except UnicodeEncodeError as exc:
+            raise InvalidRecord("invalid_unicode", f"lone surrogate: {exc}"[:300]) from None
     check(schemas_dir, topic, record)
     return record
 

@@ -38,12 +38,17 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.\-]
 
 
 def codec_name(label: str | None) -> str | None:
-    """The Python codec to use for a charset label, or None if the label is unknown."""
+    """The Python codec to use for a charset label, or None if the label names no charset.
+
+    Python also has codecs that are not charsets (base64, zlib, rot13) or that cannot skip bad
+    bytes (idna, punycode, undefined); a page declaring one of those declared nothing usable.
+    """
     if not label:
         return None
     try:
         name = codecs.lookup(label.strip().strip("\"'").lower()).name
-    except LookupError:
+        b"\xff<\x80".decode(name, "replace")
+    except (LookupError, UnicodeError):
         return None
     return SUPERSETS.get(name, name)
 

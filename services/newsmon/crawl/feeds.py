@@ -1,9 +1,16 @@
 """Feed and sitemap bytes (already fetched) → entries.
 
-feedparser is only ever handed bytes, so it never fetches anything itself. XML safety: feedparser
-switches off external entities and the bundled expat (≥ 2.4) limits entity amplification;
-on top of that any DOCTYPE (the only place entities are declared) is removed before parsing,
-so neither the strict nor feedparser's loose fallback parser sees an entity declaration.
+feedparser is only ever handed bytes, so it never fetches anything itself. Feed bytes are decoded
+here first (`decode.decode_html`, the same rules as pages) and handed over as declared UTF-8:
+feedparser's own last resort, chardet, is quadratic in runs of letters and took minutes on a
+misdeclared feed. XML safety: feedparser switches off external entities and the bundled expat
+(≥ 2.4) limits entity amplification; on top of that any DOCTYPE (the only place entities are
+declared) is removed from the decoded text, in any encoding, so neither the strict nor
+feedparser's loose fallback parser sees an entity declaration.
+Character references to surrogates or past U+10FFFF (feedparser's loose parser crashes on them)
+are rewritten first. An entry whose link cannot be parsed is skipped and an unusable date
+dropped: one bad field does not cost the rest of the feed. Where feedparser itself crashes, the
+feed yields no entries and the exception as its `error`.
 Sitemaps are parsed by lxml with entity resolution, DTD loading and network access off.
 """
 
@@ -11,15 +18,18 @@ from __future__ import annotations
 
 import calendar
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import feedparser
 from lxml import etree
 
+from newsmon.crawl.decode import decode_html
 from newsmon.crawl.urls import canonical_url
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.IGNORECASE | re.DOTALL)
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]+|[0-9]+);")
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
@@ -62,21 +72,86 @@ def strip_doctype(body: bytes) -> bytes:
     return _DOCTYPE.sub(b"", body, count=1)
 
 
+def _code_point(digits: bytes) -> int:
+    """The value of a character reference's digits ("x1F600" or "128512"); huge ones saturate."""
+    hexadecimal = digits[:1] in (b"x", b"X")
+    digits = digits[1:] if hexadecimal else digits
+    if len(digits.lstrip(b"0")) > 8:
+        return 0x110000
+    return int(digits, 16 if hexadecimal else 10)
+
+
+def scalar_refs(body: bytes) -> bytes:
+    """The document with every numeric character reference naming a Unicode scalar value.
+
+    A UTF-16 surrogate pair written as two references (how some CMSes escape emoji) becomes one
+    reference; any other surrogate, or a value past U+10FFFF, becomes U+FFFD.
+    """
+    if b"&#" not in body:
+        return body
+    refs = list(_CHARREF.finditer(body))
+    pieces, position, paired = [], 0, False
+    for i, ref in enumerate(refs):
+        if paired:
+            paired = False
+            continue
+        point = _code_point(ref[1])
+        if point < 0xD800 or 0xDFFF < point < 0x110000:
+            continue
+        after = refs[i + 1] if i + 1 < len(refs) and refs[i + 1].start() == ref.end() else None
+        low = _code_point(after[1]) if after else 0
+        if point <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+            pieces += [body[position : ref.start()], b"&#x%X;" % (0x10000 + ((point - 0xD800) << 10) + low - 0xDC00)]
+            position, paired = after.end(), True
+        else:
+            pieces += [body[position : ref.start()], b"&#xFFFD;"]
+            position = ref.end()
+    return b"".join([*pieces, body[position:]])
+
+
+def _link(item: dict) -> str | None:
+    """The entry's canonical http(s) link (or an http(s) id), None if it has none or it cannot be parsed."""
+    link = item.get("link") or (item.get("id") if str(item.get("id", "")).startswith(("http://", "https://")) else None)
+    try:
+        return canonical_url(link) if link else None
+    except ValueError:  # bad port, broken IPv6 literal, lone surrogate
+        return None
+
+
+def _published(stamp: object) -> datetime | None:
+    """An aware UTC datetime, None when feedparser found no date or one datetime cannot hold.
+
+    feedparser stores unknown elements under their own name, so an <updated_parsed> element in
+    the feed replaces the parsed date with its text.
+    """
+    if not isinstance(stamp, time.struct_time):
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(stamp), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def parse_feed(body: bytes, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
     """Parse RSS / Atom / RDF bytes. Never raises; a malformed feed yields what it can plus `error`."""
-    headers = {"content-location": url or "", "content-type": content_type or "application/xml"}
-    parsed = feedparser.parse(strip_doctype(body), response_headers=headers, sanitize_html=True)
+    text, _ = decode_html(body, content_type)
+    utf8 = scalar_refs(strip_doctype(text.encode("utf-8", "replace")))
+    headers = {"content-location": url or "", "content-type": "application/xml; charset=utf-8"}
+    try:
+        parsed = feedparser.parse(utf8, response_headers=headers, sanitize_html=True)
+    except Exception as error:  # feedparser's own bugs: KeyError on some broken tag soup, ValueError
+        # from xml.sax on a namespace holding U+00A0 (it splits names at any whitespace), ...
+        return ParsedFeed(title=None, entries=[], error=f"{type(error).__name__}: {error}")
     entries = []
     for item in parsed.entries:
-        link = item.get("link") or (item.get("id") if str(item.get("id", "")).startswith(("http://", "https://")) else None)
+        link = _link(item)
         if not link:
             continue
-        stamp = item.get("published_parsed") or item.get("updated_parsed")
         entries.append(
             FeedEntry(
-                link=canonical_url(link),
+                link=link,
                 title=(item.get("title") or "").strip() or None,
-                published=datetime.fromtimestamp(calendar.timegm(stamp), timezone.utc) if stamp else None,
+                published=_published(item.get("published_parsed") or item.get("updated_parsed")),
                 summary=(item.get("summary") or "").strip() or None,
                 guid=item.get("id") or None,
             )
@@ -105,6 +180,10 @@ def parse_sitemap(body: bytes) -> Sitemap:
     for node in root.iter(f"{SITEMAP_NS}{child}", child):
         loc = (node.findtext(f"{SITEMAP_NS}loc") or node.findtext("loc") or "").strip()
         if loc.startswith(("http://", "https://")):
+            try:
+                loc = canonical_url(loc)
+            except ValueError:  # bad port, broken IPv6 literal
+                continue
             lastmod = (node.findtext(f"{SITEMAP_NS}lastmod") or node.findtext("lastmod") or "").strip() or None
-            entries.append(SitemapEntry(canonical_url(loc), lastmod))
+            entries.append(SitemapEntry(loc, lastmod))
     return Sitemap(is_index=kind == "sitemapindex", entries=entries)

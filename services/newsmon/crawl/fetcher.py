@@ -10,7 +10,8 @@ The chain, in order, for every URL and again for every redirect hop:
   4. status: 304 → not modified; 3xx → next hop (bounded, loops detected); other 4xx/5xx → error.
   5. content type: HTML, XML, feeds and text only.
   6. body: streamed, decompressed here (`BoundedDecoder`, gzip / deflate / br) so the size cap
-     applies to decoded bytes and a decompression bomb stops at the cap.
+     applies to decoded bytes and a decompression bomb stops at the cap; reading stops where the
+     compressed stream ends.
 Nothing here knows about Kafka; the caller dead-letters errors by their `reason`.
 """
 
@@ -30,7 +31,7 @@ import httpx
 from protego import Protego
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from newsmon.crawl.errors import BadContentType, FetchFailed, RobotsDisallowed, TooLarge
+from newsmon.crawl.errors import BadContentType, FetchFailed, RefusedURL, RobotsDisallowed, TooLarge
 from newsmon.crawl.safety import GuardedBackend, URLGuard
 from newsmon.crawl.urls import canonical_url, host_key
 from newsmon.settings import Settings
@@ -72,11 +73,22 @@ class FetchResult:
         return self.headers.get("content-type")
 
 
+def _is_zlib_header(head: bytes) -> bool:
+    """True if two bytes open a zlib stream (RFC 1950): deflate method, window <= 32 KiB, check bits.
+
+    Raw deflate from a real compressor never starts like this (its first byte would have to end
+    in a stored-block header with a set padding bit), so, as browsers do, these two bytes decide
+    between the two forms servers send as "deflate".
+    """
+    return head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0
+
+
 class BoundedDecoder:
     """Undoes Content-Encoding chunk by chunk, never producing more than `limit` bytes in total.
 
     Raises TooLarge as soon as the decoded size passes the limit, and FetchFailed
-    ("bad_encoding") on corrupt data or an unknown coding.
+    ("bad_encoding") on corrupt data or an unknown coding. Bytes after the end of a compressed
+    stream are dropped, never buffered (zlib would keep them all in `unused_data`).
     """
 
     def __init__(self, content_encoding: str | None, limit: int) -> None:
@@ -87,8 +99,16 @@ class BoundedDecoder:
         self._limit = limit
         self._size = 0
         self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS if self._coding in ("gzip", "x-gzip") else zlib.MAX_WBITS)
-        self._raw_deflate = False
+        #: deflate's first bytes, held until there are two to tell zlib-wrapped from raw deflate.
+        self._head: bytes | None = b"" if self._coding == "deflate" else None
         self._brotli = brotli.Decompressor() if self._coding == "br" else None
+
+    @property
+    def finished(self) -> bool:
+        """True once the compressed stream has ended: whatever follows is not part of the body."""
+        if self._brotli is not None:
+            return self._brotli.is_finished()
+        return self._coding is not None and self._zlib.eof
 
     def feed(self, data: bytes) -> list[bytes]:
         """Decoded pieces of the next raw chunk."""
@@ -100,17 +120,18 @@ class BoundedDecoder:
             raise FetchFailed("bad_encoding", str(error)) from None
 
     def _zlib_steps(self, data: bytes) -> list[bytes]:
+        if self._zlib.eof:
+            return []
+        if self._head is not None:
+            self._head += data
+            if len(self._head) < 2:
+                return []
+            data, self._head = self._head, None
+            if not _is_zlib_header(data):  # servers send raw deflate without the zlib header
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
         pieces = []
         while data:
-            try:
-                piece = self._zlib.decompress(data, DECODE_STEP_BYTES)
-            except zlib.error:
-                if self._coding != "deflate" or self._raw_deflate or self._size:
-                    raise
-                self._raw_deflate = True  # servers send raw deflate without the zlib header
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                continue
-            pieces.append(self._count(piece))
+            pieces.append(self._count(self._zlib.decompress(data, DECODE_STEP_BYTES)))
             data = self._zlib.unconsumed_tail
             if self._zlib.eof:
                 break
@@ -252,12 +273,16 @@ class Fetcher:
                 location = response_headers.get("location")
                 if not location:
                     raise FetchFailed("redirect_without_location", current, status=status)
-                nxt = urljoin(current, location.strip())
-                if canonical_url(nxt) in seen:
+                try:
+                    nxt = urljoin(current, location.strip())
+                    key = canonical_url(nxt)
+                except ValueError as error:  # bad port, broken IPv6 literal, lone surrogate
+                    raise RefusedURL("malformed_url", f"{location[:200]}: {error}") from None
+                if key in seen:
                     raise FetchFailed("redirect_loop", nxt, status=status)
                 if len(hops) >= self.settings.max_redirects:
                     raise FetchFailed("too_many_redirects", nxt, status=status)
-                seen.add(canonical_url(nxt))
+                seen.add(key)
                 hops.append(current)
                 current = nxt
                 continue
@@ -310,7 +335,7 @@ class Fetcher:
                     if content_check:
                         check_content_type(response_headers.get("content-type"))
                     declared = response_headers.get("content-length", "")
-                    if not response_headers.get("content-encoding") and declared.isdigit() and int(declared) > limit:
+                    if not response_headers.get("content-encoding") and declared.isascii() and declared.isdigit() and int(declared) > limit:
                         raise TooLarge(limit, f"content-length {declared}")
                     body = await read_bounded(response.aiter_raw(), response_headers.get("content-encoding"), limit)
                     return status, response_headers, body
@@ -320,6 +345,8 @@ class Fetcher:
             raise FetchFailed("timeout", f"{url}: {type(error).__name__}", transient=True) from None
         except httpx.HTTPError as error:
             raise FetchFailed("connection_error", f"{url}: {type(error).__name__}: {error}", transient=True) from None
+        except (ValueError, httpx.InvalidURL) as error:  # httpx reading a malformed Location (bad IDNA label)
+            raise FetchFailed("bad_response", f"{url}: {type(error).__name__}: {error}") from None
 
 
 def check_content_type(content_type: str | None) -> None:
@@ -330,12 +357,18 @@ def check_content_type(content_type: str | None) -> None:
 
 
 async def read_bounded(chunks: AsyncIterator[bytes], content_encoding: str | None, limit: int) -> bytes:
-    """Decode and join raw body chunks, raising TooLarge as soon as the decoded size passes `limit`."""
+    """Decode and join raw body chunks, raising TooLarge as soon as the decoded size passes `limit`.
+
+    Stops reading when a compressed stream ends, so a server cannot stall the fetch (or fill
+    memory) with bytes sent after it.
+    """
     decoder = BoundedDecoder(content_encoding, limit)
     body = bytearray()
     async for chunk in chunks:
         for piece in decoder.feed(chunk):
             body += piece
+        if decoder.finished:
+            break
     return bytes(body)
 
 

@@ -110,6 +110,16 @@ _CAPTION = re.compile(
 )
 
 
+#: Characters XML forbids, raw or as numeric references ("&#28", "&#x1b;"): libxml2's HTML parser
+#: lets them into the tree, and lxml then refuses them wherever readability or trafilatura copy
+#: text from one node to another. Raw ones are dropped first, then references become a space, so
+#: that no new reference can form from the text around a removed one.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_REFS = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01]|6553[45])(?!\d)|[xX]0*(?:[0-8bcefBCEF]|1[\da-fA-F]|[fF]{3}[eEfF])(?![\da-fA-F]));?"
+)
+
+
 @dataclass(frozen=True)
 class Page:
     """What the crawler keeps of an HTML page; `text` holds paragraphs separated by newlines."""
@@ -132,7 +142,7 @@ class Page:
 def extract_page(body: bytes, url: str | None = None, content_type: str | None = None) -> Page:
     """Extract a `Page` from raw HTML bytes. Never raises on bad input: junk gives an empty text."""
     html, encoding = decode_html(body, content_type)
-    html = html[:MAX_HTML_CHARS].replace("\x00", "")
+    html = _NOT_XML_REFS.sub(" ", _NOT_XML_CHARS.sub("", html[:MAX_HTML_CHARS]))
     tree = _parse(html)
     if tree is None:
         return Page(None, "", None, None, None, url, encoding)
@@ -199,7 +209,8 @@ def _json_ld_items(source: str) -> list[dict]:
     except (json.JSONDecodeError, RecursionError):
         return []
     items = data if isinstance(data, list) else [data]
-    graph = [node for item in items if isinstance(item, dict) for node in item.get("@graph", [])]
+    graphs = [item.get("@graph") for item in items if isinstance(item, dict)]
+    graph = [node for nodes in graphs if isinstance(nodes, list) for node in nodes]
     return [item for item in items + graph if isinstance(item, dict)]
 
 
@@ -368,7 +379,10 @@ def _from_match(match: re.Match) -> datetime | None:
 
 
 def _plausible(when: datetime) -> datetime | None:
-    when = when.replace(tzinfo=SHANGHAI) if when.tzinfo is None else when.astimezone(SHANGHAI)
+    try:
+        when = when.replace(tzinfo=SHANGHAI) if when.tzinfo is None else when.astimezone(SHANGHAI)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in Shanghai
+        return None
     if not EARLIEST <= when <= datetime.now(timezone.utc) + timedelta(days=2):
         return None
     return when

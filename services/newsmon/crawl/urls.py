@@ -33,8 +33,9 @@ def canonical_url(url: str) -> str:
     """The canonical form of an absolute http(s) URL (w3lib's rules plus tracking/port removal).
 
     Lowercases scheme and host, IDNA-encodes the host, drops the fragment, default port and
-    tracking parameters, sorts the query and normalises percent-encoding. Never raises on odd
-    input; a URL without a host comes back w3lib-canonicalised only.
+    tracking parameters, sorts the query and normalises percent-encoding. A URL without a host
+    comes back w3lib-canonicalised only; one that cannot be parsed at all (a bad port, a broken
+    IPv6 literal, a lone surrogate) raises ValueError.
     """
     parts = urlsplit(canonicalize_url(url.strip()))
     # latin-1 round-trips percent-escapes byte for byte (GBK-encoded queries stay intact).

@@ -602,6 +602,7 @@ class _Reader:
         sentence_period: str | None = None
         sentence_subject: _Subject | None = None
         segment_periods: dict[int, list[tuple[int, str]]] = {}
+        by_segment: dict[int, list[_Clause]] = {}
         speech_next = False
         pending_rank: _Record | None = None
         for index, clause in enumerate(clauses):
@@ -657,8 +658,10 @@ class _Reader:
             period_for = clause_period or (in_clause[0][1] if in_clause else None)
             if period_for is None:
                 if clause.segment not in segment_periods:
-                    members = [member for member in clauses if member.segment == clause.segment]
-                    segment_periods[clause.segment] = self._segment_periods(members)
+                    if not by_segment:  # grouped once per paragraph: a scan per segment is quadratic
+                        for member in clauses:
+                            by_segment.setdefault(member.segment, []).append(member)
+                    segment_periods[clause.segment] = self._segment_periods(by_segment[clause.segment])
                 candidates = segment_periods[clause.segment]
                 if candidates:
                     period_for = min(candidates, key=lambda item: abs(item[0] - clause.start))[1]

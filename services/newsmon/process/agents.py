@@ -73,11 +73,12 @@ def register(app: faust.App, settings: Settings) -> None:
         try:
             bundle = enrich_raw(raw)
             records.check(schemas, ENRICHED, bundle)
+            payload = records.encode(bundle)
         except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the stream
             log.exception("enrichment failed for %s", raw.get("article_id"))
             await dead_letter(event, "process.extract", "extractor_error", f"{type(exc).__name__}: {exc}", RAW)
             return
-        await enriched_topic.send(key=raw["article_id"].encode(), value=records.encode(bundle))
+        await enriched_topic.send(key=raw["article_id"].encode(), value=payload)
         limit.record(False)
 
     async def publish_one(event: faust.EventT) -> None:

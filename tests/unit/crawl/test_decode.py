@@ -63,3 +63,11 @@ def test_xml_declaration():
 def test_junk_never_raises(body):
     text, used = decode_html(body)
     assert isinstance(text, str) and used
+
+
+@pytest.mark.parametrize("label", ["base64", "zlib", "rot13", "idna", "punycode", "undefined", "hex"])
+def test_codec_that_is_no_charset_is_ignored(label):
+    """Python codecs that are not charsets, or cannot skip bad bytes, used to raise from the last fallback."""
+    body = page().encode("gbk") + b"\xff\x80\xfe"
+    for text, _ in (decode_html(body, f"text/html; charset={label}"), decode_html(f'<meta charset="{label}">'.encode() + body)):
+        assert "全区地区生产总值" in text

@@ -7,8 +7,8 @@ import brotli
 import httpx
 import pytest
 
-from newsmon.crawl.errors import BadContentType, FetchFailed, RobotsDisallowed, TooLarge
-from newsmon.crawl.fetcher import BoundedDecoder, Fetcher, check_content_type, retry_after_seconds
+from newsmon.crawl.errors import BadContentType, FetchFailed, RefusedURL, RobotsDisallowed, TooLarge
+from newsmon.crawl.fetcher import BoundedDecoder, Fetcher, check_content_type, read_bounded, retry_after_seconds
 from newsmon.settings import Settings
 
 def streamed(status: int, text: str) -> httpx.Response:
@@ -109,3 +109,61 @@ def test_content_types_accepted(content_type):
 def test_content_types_refused(content_type):
     with pytest.raises(BadContentType):
         check_content_type(content_type)
+
+
+def test_raw_deflate_whose_first_chunk_is_one_byte():
+    """Telling raw from zlib deflate needs two bytes; with one, the first byte used to be lost."""
+    data = "经济数据".encode() * 1000
+    raw = zlib.compress(data)[2:-4]
+    decoder = BoundedDecoder("deflate", limit=len(data))
+    assert b"".join([*decoder.feed(raw[:1]), *decoder.feed(raw[1:])]) == data
+
+
+@pytest.mark.parametrize(("coding", "encode"), [("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress)])
+async def test_reading_stops_where_the_compressed_stream_ends(coding, encode):
+    """Junk after the stream used to be read until the deadline and kept whole in zlib's unused_data."""
+    pulled = []
+
+    async def stream_then_junk():
+        yield encode(b"<p>ok</p>")
+        for chunk in range(64):
+            pulled.append(chunk)
+            yield bytes(1024 * 1024)
+
+    assert await read_bounded(stream_then_junk(), coding, limit=1024) == b"<p>ok</p>"
+    assert pulled == []
+
+
+def redirecting_to(location: bytes) -> Fetcher:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/a":
+            return httpx.Response(302, headers=[(b"Location", location)])
+        return streamed(200, "ok")
+
+    return Fetcher(SETTINGS, obey_robots=False, transport=httpx.MockTransport(handler))
+
+
+@pytest.mark.parametrize("location", [b"http://site.test:99999/b", b"http://site.test:-1/b"])
+async def test_redirect_to_a_malformed_url_is_refused(location):
+    """canonical_url raised ValueError on these, out of fetch and past the worker's CrawlError handler."""
+    async with redirecting_to(location) as fetcher:
+        with pytest.raises(RefusedURL) as caught:
+            await fetcher.fetch("http://site.test/a")
+    assert caught.value.reason == "malformed_url"
+
+
+@pytest.mark.parametrize("location", [b"https://xn--/a", b"http://xn--a/"])
+async def test_redirect_to_a_bad_idna_host_is_a_permanent_failure(location):
+    """httpx raises IDNAError (a ValueError) while reading such a Location, even without following it."""
+    async with redirecting_to(location) as fetcher:
+        with pytest.raises(FetchFailed) as caught:
+            await fetcher.fetch("http://site.test/a")
+    assert caught.value.reason == "bad_response" and not caught.value.transient
+
+
+async def test_non_ascii_digits_in_content_length():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers=[(b"Content-Length", "²".encode("latin-1"))], stream=httpx.ByteStream(b"ok"))
+
+    async with Fetcher(SETTINGS, obey_robots=False, transport=httpx.MockTransport(handler)) as fetcher:
+        assert (await fetcher.fetch("http://site.test/a")).body == b"ok"

@@ -115,3 +115,32 @@ def test_junk_and_huge_lines_are_bounded(body):
     page = extract_page(body)
     assert isinstance(page.text, str)
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize("graph", ["null", "5", '"x"', '{"@type": "NewsArticle"}'])
+def test_json_ld_graph_that_is_not_a_list(graph):
+    head = f'<script type="application/ld+json">{{"@graph": {graph}, "datePublished": "2023-03-15T10:20:00+08:00"}}</script>'
+    assert extract_page(portal(head=head)).published_at.date().isoformat() == "2023-03-15"
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+def test_meta_date_outside_datetime_range_in_shanghai(value):
+    """Such a date used to raise OverflowError; now the page reads as if the tag were absent."""
+    assert extract_page(portal(head=f'<meta property="article:published_time" content="{value}">')) == extract_page(portal())
+
+
+@pytest.mark.parametrize("markup", ["<!--></!-->&#1;", "<p>&#xFFFF;</p>"])
+def test_references_to_characters_xml_forbids(markup):
+    """lxml refuses these characters when trafilatura or readability copy text between nodes."""
+    assert extract_page(portal(extra=markup)).text.splitlines() == [BODY, SECOND, THIRD]
+
+
+def test_untitled_page_with_a_control_character_heading():
+    page = extract_page(f"<html><body><h1>&#28</h1><p>{BODY}</p></body></html>".encode())
+    assert page.text == BODY
+
+
+@pytest.mark.parametrize("markup", ["&#\x00\x0028;", "&#&#1;28;"])
+def test_removing_a_character_never_forms_a_reference(markup):
+    page = extract_page(f"<html><body><h1>{markup}</h1><p>{BODY}</p></body></html>".encode())
+    assert page.text.endswith(BODY)

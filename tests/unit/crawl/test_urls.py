@@ -48,3 +48,10 @@ def test_article_id_ignores_tracking_order_and_fragment():
 )
 def test_host_key(url, key):
     assert host_key(url) == key
+
+
+@pytest.mark.parametrize("url", ["http://a.cn:99999/x", "http://[::1", "http://[zz]/", "http://a.cn/\ud800"])
+def test_unparseable_url_raises_value_error(url):
+    """The documented failure, which feed, sitemap and redirect handling turn into a skip or a refusal."""
+    with pytest.raises(ValueError):
+        canonical_url(url)
