@@ -143,4 +143,4 @@ PARAGRAPH = "今年一季度，全市地区生产总值同比增长百分之六�
 def test_one_megabyte_pages_are_bounded(body, content_type):
     with peak_memory() as peak:
         check_page(body, content_type)
-    assert peak.bytes < 400 * MB, f"peak {peak.bytes / MB:.0f} MB"
+    assert peak.bytes < 128 * MB, f"peak {peak.bytes / MB:.0f} MB"

@@ -152,7 +152,11 @@ def extract_page(body: bytes, url: str | None = None, content_type: str | None =
     start, end = _locate(page_text, text)
     header = page_text[max(0, start - HEADER_WINDOW) : start]
     footer = page_text[end : end + FOOTER_WINDOW]
-    doc = trafilatura.extract_metadata(tree, default_url=url)
+    try:
+        doc = trafilatura.extract_metadata(tree, default_url=url)
+    except Exception as error:  # it runs htmldate, which raises on odd dates ("+68:00" offsets)
+        logging.getLogger(__name__).debug("trafilatura metadata failed: %s", error)
+        doc = None
     return Page(
         title=(doc.title if doc and doc.title else _title(tree)),
         text=text,

@@ -189,20 +189,29 @@ class CrawlWorker:
         self.stats["polls"] += 1
 
     async def _entries(self, source: Source, body: bytes, url: str, content_type: str | None) -> tuple[list[FeedEntry], str | None]:
+        """Entries of a feed or sitemap, and what was wrong with it. Parsing runs in a thread: a
+        large feed must not stall the other hosts' fetches on this worker's event loop."""
         if source.feed is not None:
-            parsed = parse_feed(body, url, content_type)
+            parsed = await asyncio.to_thread(parse_feed, body, url, content_type)
             return parsed.entries, parsed.error
-        sitemap = parse_sitemap(body)
+        try:
+            sitemap = await asyncio.to_thread(parse_sitemap, body)
+        except ValueError as exc:  # not a sitemap: a malformed source, polled again on schedule
+            return [], str(exc)
         if not sitemap.is_index:
             return [FeedEntry(e.loc, None, None, None, None) for e in sitemap.entries], None
         entries: list[FeedEntry] = []
         for child in sitemap.entries[:20]:
             try:
                 result = await self.fetcher.fetch(child.loc)
+                child_sitemap = await asyncio.to_thread(parse_sitemap, result.body)
             except CrawlError as exc:
                 log.warning("source %s: child sitemap %s failed: %s", source.id, child.loc, exc.reason)
                 continue
-            entries += [FeedEntry(e.loc, None, None, None, None) for e in parse_sitemap(result.body).entries]
+            except ValueError as exc:
+                log.warning("source %s: child sitemap %s is not a sitemap: %s", source.id, child.loc, exc)
+                continue
+            entries += [FeedEntry(e.loc, None, None, None, None) for e in child_sitemap.entries]
         return entries, None
 
     async def _queue(self, source: Source, entries: list[FeedEntry]) -> int:

@@ -144,3 +144,10 @@ def test_untitled_page_with_a_control_character_heading():
 def test_removing_a_character_never_forms_a_reference(markup):
     page = extract_page(f"<html><body><h1>{markup}</h1><p>{BODY}</p></body></html>".encode())
     assert page.text.endswith(BODY)
+
+
+def test_date_with_an_offset_past_a_day():
+    """trafilatura's metadata step runs htmldate, which raised ValueError on this offset."""
+    head = '<meta property="article:published_time" content="2023-03-15T10:20:00+68:00">'
+    page = extract_page(portal(head=head))
+    assert page.text.splitlines() == [BODY, SECOND, THIRD] and page.title
