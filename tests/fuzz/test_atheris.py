@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("atheris")  # no wheels past Python 3.11; the test extra installs it below that
+if sys.version_info >= (3, 12):
+    pytest.importorskip("atheris")  # no wheels past Python 3.11; below that the test extra installs it
 
 REPO = Path(__file__).resolve().parents[2]
 #: Runs per target: each well under 30 s (measured: feeds ~700/s, page ~150/s, text ~1000/s).
