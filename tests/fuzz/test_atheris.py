@@ -29,5 +29,8 @@ def test_atheris_target_finds_no_crash(target, tmp_path):
     found = sorted(path for path in tmp_path.iterdir() if path.name.startswith(ARTIFACTS))
     inputs = "\n".join(f"{path.name}: {path.read_bytes()[:4000]!r}" for path in found)
     log = "\n".join(line for line in done.stderr.splitlines() if not line.startswith(("INFO: Instrumenting", "#")))
-    assert done.returncode == 0 and not found, f"{inputs}\n--- libFuzzer output, progress lines left out ---\n{log[-8000:]}"
+    # libFuzzer's per-input SIGALRM timer can fire during interpreter shutdown, after "Done": a
+    # real hang or crash stops before "Done" and leaves a timeout-/crash- artifact.
+    finished = done.returncode == 0 or (done.returncode == -14 and f"Done {RUNS[target]}" in done.stderr)
+    assert finished and not found, f"{inputs}\n--- libFuzzer output, progress lines left out ---\n{log[-8000:]}"
     assert "Done " in done.stderr, log[-2000:]
