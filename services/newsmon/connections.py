@@ -30,10 +30,17 @@ def kafka_options(settings: Settings) -> dict[str, Any]:
 
 
 def make_producer(settings: Settings, **overrides: Any) -> AIOKafkaProducer:
-    """An idempotent producer (acks=all): retries never duplicate or reorder a partition."""
+    """A producer with acks=all that retries until its request timeout, then fails the send.
+
+    Not idempotent on purpose: aiokafka expires a batch that already carries a sequence number
+    when a restarting broker leaves its partition leaderless, and then retries every later batch
+    of that partition on OutOfOrderSequence forever, so sends hang for good (seen after a broker
+    restart). Without idempotence a retry can at worst repeat a record, never reorder one (aiokafka
+    has one request in flight per broker), and every consumer downstream is idempotent: records are
+    keyed by article and indexed under stable ids.
+    """
     options: dict[str, Any] = {
         **kafka_options(settings),
-        "enable_idempotence": True,
         "acks": "all",
         "linger_ms": 5,
         "compression_type": "gzip",
