@@ -28,7 +28,7 @@ import yaml
 from newsmon.extract.metrics import is_economic, metric_id
 from newsmon.extract.numbers import CHINESE_NUMERAL_CHARS, parse_magnitude, parse_number
 from newsmon.extract.periods import (
-    AS_OF_NOW_WORDS, PERIOD_PATTERN, PERIOD_RE, is_bare_year, is_point, resolve_period,
+    AS_OF_NOW_WORDS, PERIOD_FIRST_CHARS, PERIOD_PATTERN, PERIOD_RE, is_bare_year, is_point, resolve_period,
 )
 from newsmon.extract.regions import DEICTIC_RE, Region, RegionContext, find_regions, gazetteer
 from newsmon.extract.units import Unit, unit_vocabulary
@@ -144,6 +144,7 @@ _SCOPE_RE = re.compile(r"全国|全省|全市|全区|全县|全州")
 
 _VAGUE_YEARS = ("今年", "本年", "新的一年", "全年", "明年")
 _SPEECH_VERBS = ("说", "表示", "介绍", "指出", "强调", "认为", "透露")
+_SPEECH_LAST_CHARS = frozenset(verb[-1] for verb in _SPEECH_VERBS)  # tested before the endswith
 _SPEECH_CLAUSE_RE = re.compile(r"^[\u4e00-\u9fff、·]{2,24}(?:说|表示|介绍|指出|强调|认为|透露)$")
 _LEADING_WORDS_RE = re.compile(
     r"(?:[“‘]|其中|同时|此外|另外|与此同时|总体来看|总的来看|截至目前|共计|合计|共|累计|力争|确保|预计|计划"
@@ -235,23 +236,28 @@ def _find_mentions(text: str, masks: _Spans, slogan_quotes: _Spans) -> list[_Men
     vocabulary = unit_vocabulary()
     mentions: list[_Mention] = []
     for match in _patterns().mention.finditer(text):
-        mention = _mention_from_match(match, text, vocabulary, masks, slogan_quotes)
+        groups = match.groups()
+        number = groups[2]
+        # Most matches are a number without a unit (a name, code or date part, or a lone "一"):
+        # refused here, before the call.
+        if number is not None and groups[4] is None and groups[6] is None and "/" not in number \
+                and not _SCORE_AFTER_RE.match(text, match.end()):
+            continue
+        mention = _mention_from_match(match, groups, text, vocabulary, masks, slogan_quotes)
         if mention is not None:
             mentions.append(mention)
     return mentions
 
 
-def _mention_from_match(match, text, vocabulary, masks: _Spans, slogan_quotes: _Spans) -> _Mention | None:
-    """The quantity a regex match stands for, or None when it is a name, code, date or ordinal."""
-    pre, pct, number, q1, magnitude, q2, unit_text, post = match.group(
-        "pre", "pct", "num", "q1", "mag", "q2", "unit", "post"
-    )
+def _mention_from_match(match, groups, text, vocabulary, masks: _Spans, slogan_quotes: _Spans) -> _Mention | None:
+    """The quantity a regex match stands for, or None when it is a name, code, date or ordinal.
+
+    `groups` is match.groups(): pre, pct, num, q1, mag, q2, unit, post.
+    """
+    pre, pct, number, q1, magnitude, q2, unit_text, post = groups
     start, end = match.span()
-    if number is not None and unit_text is None and magnitude is None and "/" not in number \
-            and not _SCORE_AFTER_RE.match(text, end):
-        return None  # a number without a unit is a name, code or date part
     number_text = number or pct
-    num_start = match.start("num") if number else match.start("pct") - 3
+    num_start = match.start(3) if number else match.start(2) - 3
     if masks.covers(num_start):
         return None
     before = text[num_start - 1] if num_start else ""
@@ -283,9 +289,10 @@ def _mention_from_match(match, text, vocabulary, masks: _Spans, slogan_quotes: _
     if value is None:
         return None
     unit: Unit | None = vocabulary.get(unit_text) if unit_text else None
-    if unit is not None and slogan_quotes.covers(num_start) and unit.kind not in ("money", "percent"):
-        return None
-    if unit is None and slogan_quotes.covers(num_start) and not magnitude:
+    if unit is None:
+        if not magnitude and slogan_quotes.covers(num_start):
+            return None
+    elif unit.kind not in ("money", "percent") and slogan_quotes.covers(num_start):
         return None
     qualifier = post or q1 or q2 or (_PRE_QUALIFIERS.get(pre) if pre else None)
     scale = parse_magnitude(magnitude)
@@ -390,7 +397,7 @@ def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Claus
             clauses.append(_Clause(position, mark_start, marks, segment, sentence_first))
             sentence_first = False
         position = mark_end
-        if not _SEGMENT_END.isdisjoint(marks):
+        if marks != "，" and not _SEGMENT_END.isdisjoint(marks):  # most clauses end in "，"
             segment += 1
             if not _SENTENCE_END.isdisjoint(marks):
                 sentence_first = True
@@ -567,16 +574,11 @@ class _Reader:
                 self._read_paragraph(clauses)
         return self.records
 
-    def _has_figures(self, clause: _Clause) -> bool:
-        """True when a number or a ranking phrase starts inside the clause."""
-        index = bisect.bisect_left(self.figure_starts, clause.start)
-        return index < len(self.figure_starts) and self.figure_starts[index] < clause.end
-
-    def _inert(self, clause: _Clause) -> bool:
+    def _inert(self, start: int, end: int) -> bool:
         """True for a clause that sets no period, subject or speaker (if it has no figures either,
         the walk passes over it at the cost of a few lookups; see _CONTEXT_FIRST_CHARS)."""
-        start, end, text = clause.start, clause.end, self.text
-        if text.endswith(_SPEECH_VERBS, start, end):
+        text = self.text
+        if text[end - 1] in _SPEECH_LAST_CHARS and text.endswith(_SPEECH_VERBS, start, end):
             return False
         position = start + 1 if text[start] in "“‘" else start
         if text[position : position + 1] in _CONTEXT_FIRST_CHARS or position in self.period_at \
@@ -605,17 +607,20 @@ class _Reader:
         by_segment: dict[int, list[_Clause]] = {}
         speech_next = False
         pending_rank: _Record | None = None
+        figure_starts = self.figure_starts
         for index, clause in enumerate(clauses):
             sentence_initial = clause.sentence_first or speech_next
             if clause.sentence_first:
                 sentence_period, sentence_subject = None, None
-            figures = self._has_figures(clause)
-            if not figures and pending_rank is None and self._inert(clause):
+            # Does a number or a ranking phrase start inside the clause?
+            first_figure = bisect.bisect_left(figure_starts, clause.start)
+            figures = first_figure < len(figure_starts) and figure_starts[first_figure] < clause.end
+            if not figures and pending_rank is None and self._inert(clause.start, clause.end):
                 speech_next = False
                 continue
-            speech_next = text.endswith(_SPEECH_VERBS, clause.start, clause.end) and bool(
-                _SPEECH_CLAUSE_RE.match(text[clause.start : clause.end].lstrip("“‘"))
-            )
+            speech_next = text[clause.end - 1] in _SPEECH_LAST_CHARS and text.endswith(
+                _SPEECH_VERBS, clause.start, clause.end
+            ) and bool(_SPEECH_CLAUSE_RE.match(text[clause.start : clause.end].lstrip("“‘")))
             if speech_next:
                 speaker_org, _ = self._subject_at(clause.start, clause.end)
                 if speaker_org is not None:
@@ -920,8 +925,10 @@ def _clean_metric(text: str) -> str:
 
 _PRE_QUALIFIER_WORDS = ("高达", "达到", "将近", "接近", "大约", "超过", "突破", "不低于", "不少于", "近", "约", "超", "达")
 _PRE_QUALIFIER_TAIL_RE = re.compile(f"(?:{'|'.join(_PRE_QUALIFIER_WORDS)})$")
+# The guard admits every first character of the words: most wordings open with none of them.
 _LEADING_CONTEXT_RE = re.compile(
-    rf"^(?:{PERIOD_PATTERN}|[，,]|其中|同时|此外|另外|目前|今年以来|力争|确保|预计|计划|全区|全市|全县|我市|我区|我县|该区|该县|该市"
+    rf"(?=[{PERIOD_FIRST_CHARS}，,其同此另目今力确预计全我该辖区市县已仅还将共均也])"
+    rf"(?:{PERIOD_PATTERN}|[，,]|其中|同时|此外|另外|目前|今年以来|力争|确保|预计|计划|全区|全市|全县|我市|我区|我县|该区|该县|该市"
     r"|辖区内?|区内|市内|县内|已|仅|还|将|共|均|也)+"
 )
 

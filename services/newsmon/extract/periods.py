@@ -26,10 +26,12 @@ _CORE = (
 PERIOD_PATTERN = (
     rf"(?:19|20)\d{{2}}年度|(?:今年|去年|上年)[底末初](?!以来)|{_YEAR}(?:{_CORE})?|(?:{_CORE})|新的一年"
 )
-# Every character a period can start with. Leading the pattern with it lets the regex engine
-# reject the other positions in one test instead of trying each alternative there (5x faster).
+# Every character a period can start with, and every character that can follow its first. Leading
+# the pattern with them lets the regex engine reject the other positions in two tests instead of
+# trying each alternative there (7x faster; the second character turns away "一个", "以上", "全市").
 PERIOD_FIRST_CHARS = r"\d今去上明本十一二三四五六七八九第首前下全年以新"
-PERIOD_RE = re.compile(rf"(?=[{PERIOD_FIRST_CHARS}])(?:{PERIOD_PATTERN})")
+PERIOD_SECOND_CHARS = r"\d年半至到—–－\-~～月季十一二三四的初底末中来"
+PERIOD_RE = re.compile(rf"(?=[{PERIOD_FIRST_CHARS}][{PERIOD_SECOND_CHARS}])(?:{PERIOD_PATTERN})")
 
 # Words that mean "as of now": the figures after them describe a state, not a period.
 AS_OF_NOW_WORDS = ("目前", "当前", "现在", "截至目前", "截止目前", "如今", "现已")

@@ -17,12 +17,6 @@ from newsmon.text.segment import segment_for_index
 
 EXTRACTOR_VERSION = "1"
 
-INDICATOR_FIELDS = (
-    "metric", "metric_id", "subject", "subject_code", "subject_parent_codes", "period", "period_start",
-    "period_end", "value", "unit", "value_normalized", "unit_normalized", "growth_pct", "growth_basis",
-    "rank", "rank_scope", "qualifier", "quote", "quote_start", "quote_end", "core",
-)
-
 
 def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
@@ -47,7 +41,7 @@ def enrich_raw(raw: dict[str, Any]) -> dict[str, Any]:
             "indicator_id": f"{article_id}-{seq:04d}",
             "article_id": article_id,
             "seq": seq,
-            **{name: fields[name] for name in INDICATOR_FIELDS},
+            **fields,  # the Indicator fields, in their order
             "url": raw["url"],
             "title": title,
             "source_id": raw["source_id"],

@@ -11,9 +11,10 @@ import re._parser as parser
 import pytest
 
 from newsmon.extract.indicators import (
-    _ANAPHORIC_ORG_RE, _CONTEXT_FIRST_CHARS, _LEADING_WORDS_RE, _THIS_PROJECT_WORDS, _patterns,
+    _ANAPHORIC_ORG_RE, _CONTEXT_FIRST_CHARS, _LEADING_CONTEXT_RE, _LEADING_WORDS_RE, _THIS_PROJECT_WORDS,
+    _patterns,
 )
-from newsmon.extract.periods import AS_OF_NOW_WORDS, PERIOD_PATTERN, PERIOD_RE
+from newsmon.extract.periods import AS_OF_NOW_WORDS, PERIOD_PATTERN, PERIOD_RE, PERIOD_SECOND_CHARS
 from newsmon.extract.regions import DEICTIC_RE
 
 
@@ -63,17 +64,59 @@ def _admitted(guard: re.Pattern[str], items) -> None:
 
 
 def _guard_and_body(pattern: str) -> tuple[re.Pattern[str], str]:
-    match = re.match(r"\(\?=(\[[^\]]*\])\)", pattern)
+    match = re.match(r"\(\?=(\[[^\]]*\])(?:\[[^\]]*\])?\)", pattern)
     assert match, "pattern has no first-character guard"
     return re.compile(match.group(1)), pattern[match.end():]
 
 
-@pytest.mark.parametrize("pattern", [PERIOD_RE.pattern, _patterns().mention.pattern], ids=["period", "mention"])
+def _pairs(items, need: int = 2) -> set:
+    """The first `need` character classes of each way a parsed sequence can begin, as tuples of
+    LITERAL/RANGE/CATEGORY entries; a shorter tuple is a way that ends before `need` characters."""
+    ways = {()}
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        if op is c.LITERAL:
+            element = {((op, av),)}
+        elif op is c.IN:
+            element = {(entry,) for entry in av}
+        elif op is c.SUBPATTERN:
+            element = _pairs(av[-1], need)
+        elif op is c.BRANCH:
+            element = set().union(*(_pairs(alternative, need) for alternative in av[1]))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            once = _pairs(av[2], need)
+            element, unrolled = ({()} if av[0] == 0 else set()), {()}
+            for count in range(1, min(av[1], max(av[0], need)) + 1):
+                unrolled = _extend(unrolled, once, need)
+                if count >= av[0]:
+                    element |= unrolled
+        else:
+            raise AssertionError(f"unhandled opcode {op}")
+        ways = _extend(ways, element, need)
+    return ways
+
+
+def _extend(ways: set, tails: set, need: int) -> set:
+    return {(way + tail)[:need] for way in ways for tail in tails}
+
+
+@pytest.mark.parametrize(
+    "pattern", [PERIOD_RE.pattern, _patterns().mention.pattern, _LEADING_CONTEXT_RE.pattern],
+    ids=["period", "mention", "leading-context"],
+)
 def test_guard_admits_every_first_character(pattern):
     guard, body = _guard_and_body(pattern)
     items, nullable = _first(parser.parse(body))
     assert not nullable
     _admitted(guard, items)
+
+
+def test_period_guard_admits_every_second_character():
+    second = re.compile(f"[{PERIOD_SECOND_CHARS}]")
+    ways = _pairs(parser.parse(PERIOD_PATTERN))
+    assert ways and all(len(way) == 2 for way in ways)  # no period is a single character
+    _admitted(second, [way[1] for way in ways])
 
 
 def test_period_guard_is_only_a_guard():
