@@ -18,12 +18,16 @@ MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for `settings`; several workers with the same app id share the partitions."""
     faust_fixes.apply()
+    # Faust keeps an app directory even for in-memory tables: under the state dir, not the cwd.
+    data_dir = settings.state_dir / "faust"
+    data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.faust_app_id,
         **faust_broker_options(settings),
         key_serializer="raw",
         value_serializer="raw",
         store="memory://",
+        datadir=str(data_dir / "{conf.name}-data"),
         processing_guarantee="at_least_once",
         topic_replication_factor=settings.topic_replication,
         topic_allow_declare=True,

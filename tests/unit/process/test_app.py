@@ -14,3 +14,8 @@ def test_fingerprint_table_values_read_back_from_the_changelog() -> None:
     for value in ([["0123456789abcdef0123", "00ff00ff00ff00ff"]], [""], ["0123456789abcdef0123"]):
         raw = app.serializers.dumps_value(table.value_type, value, serializer=table.value_serializer)
         assert app.serializers.loads_value(table.value_type, raw, serializer=table.value_serializer) == value
+
+
+def test_app_data_lives_under_the_state_dir(tmp_path) -> None:
+    app = create_app(Settings(faust_app_id="unit-process", faust_web_port=0, state_dir=tmp_path))
+    assert app.conf.appdir.is_relative_to(tmp_path / "faust" / "unit-process-data")
