@@ -64,7 +64,9 @@ async def test_demo_articles_flow_to_search_and_new_ones_are_fresh(ready: Settin
               f"{found_indicators} indicators (generator expects {expected_indicators})")
         assert all(w.alive() for w in workers), "\n".join(w.log()[-1500:] for w in workers)
     finally:
-        exits = [w.stop() for w in workers]
+        # Stopped off the event loop: the demo site runs on it, and a crawler finishing an in-flight
+        # fetch on SIGTERM needs it to answer (a blocked loop cost a SIGKILL once).
+        exits = [await asyncio.to_thread(w.stop) for w in workers]
         await site.stop()
     assert exits == [0, 0, 0], "\n".join(w.log()[-1500:] for w in workers)
 
