@@ -380,6 +380,11 @@ class _Clause:
     sentence_first: bool
 
 
+# A clause as _clauses yields it: (start, end, delimiter, segment, sentence_first). The walk makes
+# a _Clause only of those it reads; most clauses have no figures and set no context.
+_ClauseSpec = tuple[int, int, str, int, bool]
+
+
 # Every alternative of the first mark opens with a literal, so the engine skips to those
 # characters in one scan (a leading lookahead would still be tried at every position).
 _CLAUSE_END_RE = re.compile(r"(?:，|,|：|:|；|;|。|！|？|!|\?|……)(?:[，,：:；;。！？!?]|……)*[”’」』]*")
@@ -387,14 +392,14 @@ _SEGMENT_END = set("；;。！？!?…")
 _SENTENCE_END = set("。！？!?…")  # a subset of _SEGMENT_END
 
 
-def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Clause]:
-    clauses: list[_Clause] = []
+def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_ClauseSpec]:
+    clauses: list[_ClauseSpec] = []
     position, segment, sentence_first = start, first_segment, True
     for delimiter in _CLAUSE_END_RE.finditer(text, start, end):
         marks = delimiter.group()
         mark_start, mark_end = delimiter.span()
         if mark_start > position:
-            clauses.append(_Clause(position, mark_start, marks, segment, sentence_first))
+            clauses.append((position, mark_start, marks, segment, sentence_first))
             sentence_first = False
         position = mark_end
         if marks != "，" and not _SEGMENT_END.isdisjoint(marks):  # most clauses end in "，"
@@ -402,7 +407,7 @@ def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Claus
             if not _SENTENCE_END.isdisjoint(marks):
                 sentence_first = True
     if position < end:
-        clauses.append(_Clause(position, end, "", segment, sentence_first))
+        clauses.append((position, end, "", segment, sentence_first))
     return clauses
 
 
@@ -570,7 +575,7 @@ class _Reader:
                 continue
             clauses = _clauses(self.text, paragraph.start, paragraph.end, segment)
             if clauses:
-                segment = clauses[-1].segment + 1
+                segment = clauses[-1][3] + 1
                 self._read_paragraph(clauses)
         return self.records
 
@@ -598,26 +603,27 @@ class _Reader:
             return _PROJECT_TOPIC_RE.match(self.text, position, limit)
         return None
 
-    def _read_paragraph(self, clauses: list[_Clause]) -> None:
+    def _read_paragraph(self, clauses: list[_ClauseSpec]) -> None:
         text = self.text
         para_period = self.doc_period
         sentence_period: str | None = None
         sentence_subject: _Subject | None = None
         segment_periods: dict[int, list[tuple[int, str]]] = {}
-        by_segment: dict[int, list[_Clause]] = {}
         speech_next = False
         pending_rank: _Record | None = None
         figure_starts = self.figure_starts
-        for index, clause in enumerate(clauses):
-            sentence_initial = clause.sentence_first or speech_next
-            if clause.sentence_first:
+        for index, spec in enumerate(clauses):
+            start, end, _, segment, sentence_first = spec
+            sentence_initial = sentence_first or speech_next
+            if sentence_first:
                 sentence_period, sentence_subject = None, None
             # Does a number or a ranking phrase start inside the clause?
-            first_figure = bisect.bisect_left(figure_starts, clause.start)
-            figures = first_figure < len(figure_starts) and figure_starts[first_figure] < clause.end
-            if not figures and pending_rank is None and self._inert(clause.start, clause.end):
+            first_figure = bisect.bisect_left(figure_starts, start)
+            figures = first_figure < len(figure_starts) and figure_starts[first_figure] < end
+            if not figures and pending_rank is None and self._inert(start, end):
                 speech_next = False
                 continue
+            clause = _Clause(*spec)
             speech_next = text[clause.end - 1] in _SPEECH_LAST_CHARS and text.endswith(
                 _SPEECH_VERBS, clause.start, clause.end
             ) and bool(_SPEECH_CLAUSE_RE.match(text[clause.start : clause.end].lstrip("“‘")))
@@ -662,12 +668,9 @@ class _Reader:
                          if not (is_bare_year(p) and para_period)]
             period_for = clause_period or (in_clause[0][1] if in_clause else None)
             if period_for is None:
-                if clause.segment not in segment_periods:
-                    if not by_segment:  # grouped once per paragraph: a scan per segment is quadratic
-                        for member in clauses:
-                            by_segment.setdefault(member.segment, []).append(member)
-                    segment_periods[clause.segment] = self._segment_periods(by_segment[clause.segment])
-                candidates = segment_periods[clause.segment]
+                if segment not in segment_periods:
+                    segment_periods[segment] = self._segment_periods(clauses, index)
+                candidates = segment_periods[segment]
                 if candidates:
                     period_for = min(candidates, key=lambda item: abs(item[0] - clause.start))[1]
             period_for = period_for or sentence_period or para_period
@@ -675,12 +678,20 @@ class _Reader:
         if pending_rank is not None:
             self.records.append(pending_rank)
 
-    def _segment_periods(self, members: list[_Clause]) -> list[tuple[int, str]]:
-        """Spans named inside the clauses of a "；" segment (not opening it): they govern the segment."""
+    def _segment_periods(self, clauses: list[_ClauseSpec], index: int) -> list[tuple[int, str]]:
+        """Spans named inside the clauses of the "；" segment of clauses[index] (not opening them):
+        they govern the segment. A segment's clauses are adjacent, so it is found around `index`."""
+        segment = clauses[index][3]
+        first = index
+        while first and clauses[first - 1][3] == segment:
+            first -= 1
         found = []
-        for member in members:
-            opening = _PERIOD_LEAD_RE.match(self.text, member.start + (self.text[member.start] in "“‘")).end()
-            for start, _, period in self._periods_in(member.start, member.end):
+        for member in range(first, len(clauses)):
+            member_start, member_end, _, member_segment, _ = clauses[member]
+            if member_segment != segment:
+                break
+            opening = _PERIOD_LEAD_RE.match(self.text, member_start + (self.text[member_start] in "“‘")).end()
+            for start, _, period in self._periods_in(member_start, member_end):
                 if is_point(period) or is_bare_year(period) or start == opening:
                     continue
                 found.append((start, period))
