@@ -443,6 +443,7 @@ class _Reader:
         self.mention_starts = [m.num_start for m in self.mentions]
         self.rank_hints = [m.start() for m in _RANK_HINT_RE.finditer(text)]
         self.figure_starts = sorted(self.mention_starts + self.rank_hints)
+        self.last_figure = self.figure_starts[-1] if self.figure_starts else -1
         self.records: list[_Record] = []
         self.doc_period: str | None = None
         self.topic: _Subject | None = None
@@ -570,6 +571,8 @@ class _Reader:
     def read(self, paragraphs: list[Paragraph]) -> list[_Record]:
         segment = 0
         for paragraph in paragraphs:
+            if paragraph.start > self.last_figure:
+                break  # only a figure makes or changes a record: the rest of the walk is idle
             if paragraph.kind != "body":
                 self.doc_period = None
                 continue
@@ -614,6 +617,8 @@ class _Reader:
         figure_starts = self.figure_starts
         for index, spec in enumerate(clauses):
             start, end, _, segment, sentence_first = spec
+            if start > self.last_figure and pending_rank is None:
+                break  # as in read()
             sentence_initial = sentence_first or speech_next
             if sentence_first:
                 sentence_period, sentence_subject = None, None
