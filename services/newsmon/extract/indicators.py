@@ -114,7 +114,8 @@ def _patterns() -> _Patterns:
 _SHORT_QUOTE_RE = re.compile(r"“[^“”\n]{1,12}”|‘[^‘’\n]{1,12}’|「[^「」\n]{1,12}」")
 _BOOK_TITLE_RE = re.compile(r"《[^《》\n]{0,60}》")
 _SLOGAN_EXPANSION_RE = re.compile(r"[”’][\u4e00-\u9fff]{0,4}(?P<paren>（[^（）\n]{0,80}）)")
-_PLUS_CODE_RE = re.compile(r"(?=\d)(?<![\d+])\d++(?:\+\d++)+")  # the lookahead fails fast
+# Opening with the digit itself (not a lookahead) lets the engine skip to digits in one scan.
+_PLUS_CODE_RE = re.compile(r"\d(?<![\d+]\d)\d*+(?:\+\d++)+")
 _DIGIT_OR_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 
 _GROWTH_BEFORE_RE = re.compile(
@@ -695,8 +696,11 @@ class _Reader:
             member_start, member_end, _, member_segment, _ = clauses[member]
             if member_segment != segment:
                 break
+            periods = self._periods_in(member_start, member_end)
+            if not periods:
+                continue
             opening = _PERIOD_LEAD_RE.match(self.text, member_start + (self.text[member_start] in "“‘")).end()
-            for start, _, period in self._periods_in(member_start, member_end):
+            for start, _, period in periods:
                 if is_point(period) or is_bare_year(period) or start == opening:
                     continue
                 found.append((start, period))
