@@ -516,14 +516,14 @@ class _Reader:
                 return lead.end()
         return position
 
-    def _topic(self, clause: _Clause, position: int) -> _Subject | None:
+    def _topic(self, position: int, clause_end: int) -> _Subject | None:
         """Subject in topic position of a clause; `position` is past leading adverbs and the period."""
-        subject, end = self._subject_at(position, clause.end)
+        subject, end = self._subject_at(position, clause_end)
         if subject is not None:
             if self.text[end : end + 1] in ("、", "和", "与", "及", "等"):
                 return None  # several subjects share the clause
             return subject
-        project = self._project_at(position, clause.end)
+        project = self._project_at(position, clause_end)
         if project and not _GENERIC_PROJECT_RE.match(project.group()):
             self.project = _Subject(project.group(), None, self._context_chain())
             return self.project
@@ -550,16 +550,16 @@ class _Reader:
 
     # -- periods --
 
-    def _period_at_clause_start(self, clause: _Clause, position: int) -> tuple[str | None, int, bool]:
+    def _period_at_clause_start(self, position: int, clause_end: int) -> tuple[str | None, int, bool]:
         """(period, end, standalone) for a period opening the clause (after 仅/在/截至...)."""
         found = self.period_at.get(position)
         if found is None and self.text[position : position + 1] in _PERIOD_LEAD_CHARS:
-            lead = _PERIOD_LEAD_RE.match(self.text, position, clause.end)
+            lead = _PERIOD_LEAD_RE.match(self.text, position, clause_end)
             found = self.period_at.get(lead.end()) if lead else None
         if found is None:
             return None, position, False
         end, period = found
-        standalone = self.text[end : clause.end] in ("", "内", "中", "里", "期间", "来")
+        standalone = self.text[end : clause_end] in ("", "内", "中", "里", "期间", "来")
         return period, end, standalone
 
     def _periods_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -634,18 +634,16 @@ class _Reader:
             if not figures and pending_rank is None and self._inert(start, end):
                 speech_next = False
                 continue
-            clause = _Clause(*spec)
-            speech_next = text[clause.end - 1] in _SPEECH_LAST_CHARS and text.endswith(
-                _SPEECH_VERBS, clause.start, clause.end
-            ) and bool(_SPEECH_CLAUSE_RE.match(text[clause.start : clause.end].lstrip("“‘")))
+            speech_next = text[end - 1] in _SPEECH_LAST_CHARS and text.endswith(_SPEECH_VERBS, start, end) \
+                and bool(_SPEECH_CLAUSE_RE.match(text[start:end].lstrip("“‘")))
             if speech_next:
-                speaker_org, _ = self._subject_at(clause.start, clause.end)
+                speaker_org, _ = self._subject_at(start, end)
                 if speaker_org is not None:
                     self.topic = sentence_subject = speaker_org
                 continue
-            position = clause.start + 1 if text[clause.start] in "“‘" else clause.start
+            position = start + 1 if text[start] in "“‘" else start
             clause_period = None
-            period, after_period, standalone = self._period_at_clause_start(clause, position)
+            period, after_period, standalone = self._period_at_clause_start(position, end)
             if period:
                 if is_point(period):
                     if standalone and sentence_initial:
@@ -656,22 +654,26 @@ class _Reader:
                     para_period = period
                     if index == 0 and standalone and period not in _VAGUE_YEARS:
                         self.doc_period = period
-                position = self._after_leading_words(after_period, clause.end)
+                position = self._after_leading_words(after_period, end)
             else:
-                position = self._after_leading_words(position, clause.end)
+                position = self._after_leading_words(position, end)
                 if text.startswith(AS_OF_NOW_WORDS, position):
                     para_period = None
-            topic = self._topic(clause, position)
+            topic = self._topic(position, end)
             if topic is not None:
                 if topic is not self.project:
                     self.topic = topic
                 sentence_subject = topic
-            mentions = self._mentions_in(clause) if figures else []
-            hint = bisect.bisect_left(self.rank_hints, clause.start)
-            has_rank = figures and hint < len(self.rank_hints) and self.rank_hints[hint] < clause.end
-            ranks = list(_rank_matches(text, clause)) if has_rank else []
+            mentions: list[_Mention] = []
+            ranks: list[tuple[int, str | None, int]] = []
+            if figures:
+                clause = _Clause(*spec)
+                mentions = self._mentions_in(clause)
+                hint = bisect.bisect_left(self.rank_hints, start)
+                if hint < len(self.rank_hints) and self.rank_hints[hint] < end:
+                    ranks = list(_rank_matches(text, clause))
             if not mentions and not ranks:
-                if pending_rank is not None and clause.segment != pending_rank.segment:
+                if pending_rank is not None and segment != pending_rank.segment:
                     self.records.append(pending_rank)
                     pending_rank = None
                 continue
