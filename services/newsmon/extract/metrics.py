@@ -15,7 +15,7 @@ FALLBACK_METRIC_ID = "other"
 @dataclass(frozen=True, slots=True)
 class MetricVocabulary:
     id_by_wording: dict[str, str]
-    wording_re: re.Pattern[str]  # every wording, longest first
+    wording_re: re.Pattern[str]  # every wording; at each position the longest that occurs there
     core_re: re.Pattern[str]
 
 
