@@ -114,7 +114,8 @@ def _patterns() -> _Patterns:
 _SHORT_QUOTE_RE = re.compile(r"“[^“”\n]{1,12}”|‘[^‘’\n]{1,12}’|「[^「」\n]{1,12}」")
 _BOOK_TITLE_RE = re.compile(r"《[^《》\n]{0,60}》")
 _SLOGAN_EXPANSION_RE = re.compile(r"[”’][\u4e00-\u9fff]{0,4}(?P<paren>（[^（）\n]{0,80}）)")
-_PLUS_CODE_RE = re.compile(r"(?=\d)(?<![\d+])\d++(?:\+\d++)+")  # the lookahead fails fast
+# Opening with the digit itself (not a lookahead) lets the engine skip to digits in one scan.
+_PLUS_CODE_RE = re.compile(r"\d(?<![\d+]\d)\d*+(?:\+\d++)+")
 _DIGIT_OR_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
 
 _GROWTH_BEFORE_RE = re.compile(
@@ -155,6 +156,9 @@ _PERIOD_LEAD_CHARS = "“‘仅在截到于"
 _LEADING_FIRST_CHARS = "“‘其同此另与总截共合累力确预计争全仅在到于已还将并也均"
 _DEICTIC_FIRST_CHARS = "全我本该此辖省市区县"
 _ORG_SUFFIX_RE = re.compile(r"公司|集团|局|管委会|委|中心|银行")
+# Every organisation or project name in topic position ends in one of these within 27 characters
+# of its start (see _organisation_at and _project_at).
+_TOPIC_SUFFIX_RE = re.compile(r"公司|集团|局|管委会|委|中心|银行|项目")
 _THIS_PROJECT_WORDS = ("该项目", "此项目", "这个项目", "这一项目")
 # A clause without figures matters to the walk only through what it opens with (a period, an
 # as-of-now word, a subject) or ends with (a speech verb). Leading adverbs, periods, as-of-now
@@ -380,6 +384,11 @@ class _Clause:
     sentence_first: bool
 
 
+# A clause as _clauses yields it: (start, end, delimiter, segment, sentence_first). The walk makes
+# a _Clause only of those it reads; most clauses have no figures and set no context.
+_ClauseSpec = tuple[int, int, str, int, bool]
+
+
 # Every alternative of the first mark opens with a literal, so the engine skips to those
 # characters in one scan (a leading lookahead would still be tried at every position).
 _CLAUSE_END_RE = re.compile(r"(?:，|,|：|:|；|;|。|！|？|!|\?|……)(?:[，,：:；;。！？!?]|……)*[”’」』]*")
@@ -387,14 +396,14 @@ _SEGMENT_END = set("；;。！？!?…")
 _SENTENCE_END = set("。！？!?…")  # a subset of _SEGMENT_END
 
 
-def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Clause]:
-    clauses: list[_Clause] = []
+def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_ClauseSpec]:
+    clauses: list[_ClauseSpec] = []
     position, segment, sentence_first = start, first_segment, True
     for delimiter in _CLAUSE_END_RE.finditer(text, start, end):
         marks = delimiter.group()
         mark_start, mark_end = delimiter.span()
         if mark_start > position:
-            clauses.append(_Clause(position, mark_start, marks, segment, sentence_first))
+            clauses.append((position, mark_start, marks, segment, sentence_first))
             sentence_first = False
         position = mark_end
         if marks != "，" and not _SEGMENT_END.isdisjoint(marks):  # most clauses end in "，"
@@ -402,7 +411,7 @@ def _clauses(text: str, start: int, end: int, first_segment: int) -> list[_Claus
             if not _SENTENCE_END.isdisjoint(marks):
                 sentence_first = True
     if position < end:
-        clauses.append(_Clause(position, end, "", segment, sentence_first))
+        clauses.append((position, end, "", segment, sentence_first))
     return clauses
 
 
@@ -438,6 +447,7 @@ class _Reader:
         self.mention_starts = [m.num_start for m in self.mentions]
         self.rank_hints = [m.start() for m in _RANK_HINT_RE.finditer(text)]
         self.figure_starts = sorted(self.mention_starts + self.rank_hints)
+        self.last_figure = self.figure_starts[-1] if self.figure_starts else -1
         self.records: list[_Record] = []
         self.doc_period: str | None = None
         self.topic: _Subject | None = None
@@ -506,14 +516,14 @@ class _Reader:
                 return lead.end()
         return position
 
-    def _topic(self, clause: _Clause, position: int) -> _Subject | None:
+    def _topic(self, position: int, clause_end: int) -> _Subject | None:
         """Subject in topic position of a clause; `position` is past leading adverbs and the period."""
-        subject, end = self._subject_at(position, clause.end)
+        subject, end = self._subject_at(position, clause_end)
         if subject is not None:
             if self.text[end : end + 1] in ("、", "和", "与", "及", "等"):
                 return None  # several subjects share the clause
             return subject
-        project = self._project_at(position, clause.end)
+        project = self._project_at(position, clause_end)
         if project and not _GENERIC_PROJECT_RE.match(project.group()):
             self.project = _Subject(project.group(), None, self._context_chain())
             return self.project
@@ -540,16 +550,16 @@ class _Reader:
 
     # -- periods --
 
-    def _period_at_clause_start(self, clause: _Clause, position: int) -> tuple[str | None, int, bool]:
+    def _period_at_clause_start(self, position: int, clause_end: int) -> tuple[str | None, int, bool]:
         """(period, end, standalone) for a period opening the clause (after 仅/在/截至...)."""
         found = self.period_at.get(position)
         if found is None and self.text[position : position + 1] in _PERIOD_LEAD_CHARS:
-            lead = _PERIOD_LEAD_RE.match(self.text, position, clause.end)
+            lead = _PERIOD_LEAD_RE.match(self.text, position, clause_end)
             found = self.period_at.get(lead.end()) if lead else None
         if found is None:
             return None, position, False
         end, period = found
-        standalone = self.text[end : clause.end] in ("", "内", "中", "里", "期间", "来")
+        standalone = self.text[end : clause_end] in ("", "内", "中", "里", "期间", "来")
         return period, end, standalone
 
     def _periods_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -565,12 +575,14 @@ class _Reader:
     def read(self, paragraphs: list[Paragraph]) -> list[_Record]:
         segment = 0
         for paragraph in paragraphs:
+            if paragraph.start > self.last_figure:
+                break  # only a figure makes or changes a record: the rest of the walk is idle
             if paragraph.kind != "body":
                 self.doc_period = None
                 continue
             clauses = _clauses(self.text, paragraph.start, paragraph.end, segment)
             if clauses:
-                segment = clauses[-1].segment + 1
+                segment = clauses[-1][3] + 1
                 self._read_paragraph(clauses)
         return self.records
 
@@ -584,6 +596,8 @@ class _Reader:
         if text[position : position + 1] in _CONTEXT_FIRST_CHARS or position in self.period_at \
                 or position in self.region_at:
             return False
+        if not _TOPIC_SUFFIX_RE.search(text, position, min(end, position + 27)):
+            return True  # the usual case, in one search instead of the two below
         return not (self._organisation_at(position, end) or self._project_at(position, end))
 
     def _organisation_at(self, position: int, limit: int) -> re.Match | None:
@@ -598,37 +612,38 @@ class _Reader:
             return _PROJECT_TOPIC_RE.match(self.text, position, limit)
         return None
 
-    def _read_paragraph(self, clauses: list[_Clause]) -> None:
+    def _read_paragraph(self, clauses: list[_ClauseSpec]) -> None:
         text = self.text
         para_period = self.doc_period
         sentence_period: str | None = None
         sentence_subject: _Subject | None = None
         segment_periods: dict[int, list[tuple[int, str]]] = {}
-        by_segment: dict[int, list[_Clause]] = {}
         speech_next = False
         pending_rank: _Record | None = None
         figure_starts = self.figure_starts
-        for index, clause in enumerate(clauses):
-            sentence_initial = clause.sentence_first or speech_next
-            if clause.sentence_first:
+        for index, spec in enumerate(clauses):
+            start, end, _, segment, sentence_first = spec
+            if start > self.last_figure and pending_rank is None:
+                break  # as in read()
+            sentence_initial = sentence_first or speech_next
+            if sentence_first:
                 sentence_period, sentence_subject = None, None
             # Does a number or a ranking phrase start inside the clause?
-            first_figure = bisect.bisect_left(figure_starts, clause.start)
-            figures = first_figure < len(figure_starts) and figure_starts[first_figure] < clause.end
-            if not figures and pending_rank is None and self._inert(clause.start, clause.end):
+            first_figure = bisect.bisect_left(figure_starts, start)
+            figures = first_figure < len(figure_starts) and figure_starts[first_figure] < end
+            if not figures and pending_rank is None and self._inert(start, end):
                 speech_next = False
                 continue
-            speech_next = text[clause.end - 1] in _SPEECH_LAST_CHARS and text.endswith(
-                _SPEECH_VERBS, clause.start, clause.end
-            ) and bool(_SPEECH_CLAUSE_RE.match(text[clause.start : clause.end].lstrip("“‘")))
+            speech_next = text[end - 1] in _SPEECH_LAST_CHARS and text.endswith(_SPEECH_VERBS, start, end) \
+                and bool(_SPEECH_CLAUSE_RE.match(text[start:end].lstrip("“‘")))
             if speech_next:
-                speaker_org, _ = self._subject_at(clause.start, clause.end)
+                speaker_org, _ = self._subject_at(start, end)
                 if speaker_org is not None:
                     self.topic = sentence_subject = speaker_org
                 continue
-            position = clause.start + 1 if text[clause.start] in "“‘" else clause.start
+            position = start + 1 if text[start] in "“‘" else start
             clause_period = None
-            period, after_period, standalone = self._period_at_clause_start(clause, position)
+            period, after_period, standalone = self._period_at_clause_start(position, end)
             if period:
                 if is_point(period):
                     if standalone and sentence_initial:
@@ -639,22 +654,26 @@ class _Reader:
                     para_period = period
                     if index == 0 and standalone and period not in _VAGUE_YEARS:
                         self.doc_period = period
-                position = self._after_leading_words(after_period, clause.end)
+                position = self._after_leading_words(after_period, end)
             else:
-                position = self._after_leading_words(position, clause.end)
+                position = self._after_leading_words(position, end)
                 if text.startswith(AS_OF_NOW_WORDS, position):
                     para_period = None
-            topic = self._topic(clause, position)
+            topic = self._topic(position, end)
             if topic is not None:
                 if topic is not self.project:
                     self.topic = topic
                 sentence_subject = topic
-            mentions = self._mentions_in(clause) if figures else []
-            hint = bisect.bisect_left(self.rank_hints, clause.start)
-            has_rank = figures and hint < len(self.rank_hints) and self.rank_hints[hint] < clause.end
-            ranks = list(_rank_matches(text, clause)) if has_rank else []
+            mentions: list[_Mention] = []
+            ranks: list[tuple[int, str | None, int]] = []
+            if figures:
+                clause = _Clause(*spec)
+                mentions = self._mentions_in(clause)
+                hint = bisect.bisect_left(self.rank_hints, start)
+                if hint < len(self.rank_hints) and self.rank_hints[hint] < end:
+                    ranks = list(_rank_matches(text, clause))
             if not mentions and not ranks:
-                if pending_rank is not None and clause.segment != pending_rank.segment:
+                if pending_rank is not None and segment != pending_rank.segment:
                     self.records.append(pending_rank)
                     pending_rank = None
                 continue
@@ -662,12 +681,9 @@ class _Reader:
                          if not (is_bare_year(p) and para_period)]
             period_for = clause_period or (in_clause[0][1] if in_clause else None)
             if period_for is None:
-                if clause.segment not in segment_periods:
-                    if not by_segment:  # grouped once per paragraph: a scan per segment is quadratic
-                        for member in clauses:
-                            by_segment.setdefault(member.segment, []).append(member)
-                    segment_periods[clause.segment] = self._segment_periods(by_segment[clause.segment])
-                candidates = segment_periods[clause.segment]
+                if segment not in segment_periods:
+                    segment_periods[segment] = self._segment_periods(clauses, index)
+                candidates = segment_periods[segment]
                 if candidates:
                     period_for = min(candidates, key=lambda item: abs(item[0] - clause.start))[1]
             period_for = period_for or sentence_period or para_period
@@ -675,12 +691,23 @@ class _Reader:
         if pending_rank is not None:
             self.records.append(pending_rank)
 
-    def _segment_periods(self, members: list[_Clause]) -> list[tuple[int, str]]:
-        """Spans named inside the clauses of a "；" segment (not opening it): they govern the segment."""
+    def _segment_periods(self, clauses: list[_ClauseSpec], index: int) -> list[tuple[int, str]]:
+        """Spans named inside the clauses of the "；" segment of clauses[index] (not opening them):
+        they govern the segment. A segment's clauses are adjacent, so it is found around `index`."""
+        segment = clauses[index][3]
+        first = index
+        while first and clauses[first - 1][3] == segment:
+            first -= 1
         found = []
-        for member in members:
-            opening = _PERIOD_LEAD_RE.match(self.text, member.start + (self.text[member.start] in "“‘")).end()
-            for start, _, period in self._periods_in(member.start, member.end):
+        for member in range(first, len(clauses)):
+            member_start, member_end, _, member_segment, _ = clauses[member]
+            if member_segment != segment:
+                break
+            periods = self._periods_in(member_start, member_end)
+            if not periods:
+                continue
+            opening = _PERIOD_LEAD_RE.match(self.text, member_start + (self.text[member_start] in "“‘")).end()
+            for start, _, period in periods:
                 if is_point(period) or is_bare_year(period) or start == opening:
                     continue
                 found.append((start, period))

@@ -15,7 +15,7 @@ FALLBACK_METRIC_ID = "other"
 @dataclass(frozen=True, slots=True)
 class MetricVocabulary:
     id_by_wording: dict[str, str]
-    wording_re: re.Pattern[str]  # every wording, longest first
+    wording_re: re.Pattern[str]  # every wording; at each position the longest that occurs there
     core_re: re.Pattern[str]
 
 
@@ -27,11 +27,16 @@ def metric_vocabulary() -> MetricVocabulary:
     for metric_id, wordings in raw["metrics"].items():
         for wording in wordings:
             id_by_wording.setdefault(str(wording), metric_id)
-    ordered = sorted(id_by_wording, key=len, reverse=True)
+    # Grouped by first character ("工(?:业增加值|业投资)|投(?:资|...)"), longest first within a
+    # group: the same match at each position as the flat list, without trying every wording there.
+    by_first: dict[str, list[str]] = {}
+    for wording in sorted(id_by_wording, key=len, reverse=True):
+        by_first.setdefault(wording[0], []).append(re.escape(wording[1:]))
+    wording_re = "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items())
     core = sorted(map(str, raw["core_words"]), key=len, reverse=True)
     return MetricVocabulary(
         id_by_wording=id_by_wording,
-        wording_re=re.compile("|".join(map(re.escape, ordered))),
+        wording_re=re.compile(wording_re),
         core_re=re.compile("|".join(map(re.escape, core))),
     )
 

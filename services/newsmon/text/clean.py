@@ -27,9 +27,10 @@ _WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)}
 _WIDTH_TABLE |= {code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)}
 _WIDTH_TABLE |= {0x3000: " ", 0xFF05: "%", 0xFF0B: "+", 0xA0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
 _WIDTH_TABLE |= {code: None for code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xAD)}
+# Control characters go too, in the same pass ("\t", "\n" and "\r" are rewritten before it).
+_WIDTH_TABLE |= {code: None for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
 # Translating only the runs that need it: `str.translate` looks up every character of the text.
 _WIDTH_RUN_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _WIDTH_TABLE) + "]+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 _TERMINAL_MARKS = ("。", "！", "？", "!", "?", "…")
 _TERMINAL_CLOSERS = "”’」』）)"
@@ -165,7 +166,7 @@ def to_simplified(text: str) -> str:
 def normalize_characters(text: str) -> str:
     """Half-width digits, letters and spaces; no control or zero-width characters; "\\n" newlines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROL_RE.sub("", _WIDTH_RUN_RE.sub(lambda run: run.group().translate(_WIDTH_TABLE), text))
+    text = _WIDTH_RUN_RE.sub(lambda run: run.group().translate(_WIDTH_TABLE), text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
