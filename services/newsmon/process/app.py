@@ -33,6 +33,9 @@ def create_app(settings: Settings) -> faust.App:
         topic_allow_declare=True,
         topic_disable_leader=True,
         producer_acks=-1,
+        # An article becomes ~7 records; sent one request each (Faust's default linger is 0), socket
+        # writes were the worker's largest self time. 5 ms batches them: 195-220 -> 221-252 articles/s.
+        producer_linger=0.005,
         producer_max_request_size=MAX_MESSAGE_BYTES,
         consumer_max_fetch_size=MAX_MESSAGE_BYTES,
         consumer_auto_offset_reset="earliest",
