@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     index_group: str = "newsmon-index"
     index_batch_docs: int = 500
     index_flush_s: float = 1.0
+    index_retry_max_s: float = Field(
+        5.0, description="Longest pause between retries while Elasticsearch is down or rejecting (jittered ±50 %): "
+        "bounds how long indexing lags behind a recovered cluster.",
+    )
     metrics_port: int = 0
 
     def topic(self, name: str) -> str:

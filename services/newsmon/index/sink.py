@@ -29,7 +29,6 @@ from newsmon.settings import Settings
 from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS
 
 log = logging.getLogger("newsmon.index")
-MAX_BACKOFF_S = 30.0
 REPORT_EVERY_S = 10.0
 
 
@@ -183,7 +182,7 @@ class Indexer:
         consumer.resume(*[tp for tp in assigned if tp in consumer.assignment()])
         metrics.INDEX_PAUSED.set(0)
         self.stats.paused_s += time.monotonic() - started
-        return min(backoff * 2, MAX_BACKOFF_S)
+        return min(backoff * 2, self.settings.index_retry_max_s)
 
     def _dead(self, message: ConsumerRecord, stage: str, reason: str, detail: str) -> dict[str, Any]:
         log.warning("dead letter %s/%s at %s[%s]@%s: %s", stage, reason, message.topic, message.partition, message.offset, detail[:200])
