@@ -158,7 +158,7 @@ _DEICTIC_FIRST_CHARS = "全我本该此辖省市区县"
 _ORG_SUFFIX_RE = re.compile(r"公司|集团|局|管委会|委|中心|银行")
 # Every organisation or project name in topic position ends in one of these within 27 characters
 # of its start (see _organisation_at and _project_at).
-_TOPIC_SUFFIX_RE = re.compile(r"公司|集团|局|管委会|委|中心|银行|项目")
+_TOPIC_SUFFIX_RE = re.compile(rf"{_ORG_SUFFIX_RE.pattern}|项目")
 _THIS_PROJECT_WORDS = ("该项目", "此项目", "这个项目", "这一项目")
 # A clause without figures matters to the walk only through what it opens with (a period, an
 # as-of-now word, a subject) or ends with (a speech verb). Leading adverbs, periods, as-of-now
@@ -586,11 +586,14 @@ class _Reader:
                 self._read_paragraph(clauses)
         return self.records
 
+    def _ends_with_speech_verb(self, start: int, end: int) -> bool:
+        return self.text[end - 1] in _SPEECH_LAST_CHARS and self.text.endswith(_SPEECH_VERBS, start, end)
+
     def _inert(self, start: int, end: int) -> bool:
         """True for a clause that sets no period, subject or speaker (if it has no figures either,
         the walk passes over it at the cost of a few lookups; see _CONTEXT_FIRST_CHARS)."""
         text = self.text
-        if text[end - 1] in _SPEECH_LAST_CHARS and text.endswith(_SPEECH_VERBS, start, end):
+        if self._ends_with_speech_verb(start, end):
             return False
         position = start + 1 if text[start] in "“‘" else start
         if text[position : position + 1] in _CONTEXT_FIRST_CHARS or position in self.period_at \
@@ -634,7 +637,7 @@ class _Reader:
             if not figures and pending_rank is None and self._inert(start, end):
                 speech_next = False
                 continue
-            speech_next = text[end - 1] in _SPEECH_LAST_CHARS and text.endswith(_SPEECH_VERBS, start, end) \
+            speech_next = self._ends_with_speech_verb(start, end) \
                 and bool(_SPEECH_CLAUSE_RE.match(text[start:end].lstrip("“‘")))
             if speech_next:
                 speaker_org, _ = self._subject_at(start, end)
