@@ -36,8 +36,8 @@ PERIOD_RE = re.compile(rf"(?=[{PERIOD_FIRST_CHARS}][{PERIOD_SECOND_CHARS}])(?:{P
 # Words that mean "as of now": the figures after them describe a state, not a period.
 AS_OF_NOW_WORDS = ("目前", "当前", "现在", "截至目前", "截止目前", "如今", "现已")
 
-_POINT_RE = re.compile(r"[日号旬]|底|末|初(?!以来)|年中|前$|(?<![至到—–－\-~～\d十])\d{0,2}月$")
-_BARE_YEAR_RE = re.compile(r"(?:19|20)\d{2}年")
+POINT_RE = re.compile(r"[日号旬]|底|末|初(?!以来)|年中|前$|(?<![至到—–－\-~～\d十])\d{0,2}月$")
+BARE_YEAR_RE = re.compile(r"(?:19|20)\d{2}年")
 _QUARTER_RE = re.compile(r"(?:第?([一二三四1-4])|(首))季度|(首)季")
 _FIRST_QUARTERS_RE = re.compile(r"前([二三])季度")
 _MONTH_RANGE_RE = re.compile(rf"({_MONTH}){_SEP}({_MONTH})月")
@@ -49,12 +49,12 @@ _EXPLICIT_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 def is_point(period: str) -> bool:
     """True for a moment or short window ("2月8日", "3月底前", "年初"): it dates an event
     rather than a statistical span, so it governs only its own clause or sentence."""
-    return bool(_POINT_RE.search(period))
+    return bool(POINT_RE.search(period))
 
 
 def is_bare_year(period: str) -> bool:
     """True for "2023年" alone, which inside a clause usually modifies a noun ("2023年中央资金")."""
-    return bool(_BARE_YEAR_RE.fullmatch(period))
+    return bool(BARE_YEAR_RE.fullmatch(period))
 
 
 def _year_of(period: str, published: date | None) -> int | None:

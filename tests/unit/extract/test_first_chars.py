@@ -11,8 +11,8 @@ import re._parser as parser
 import pytest
 
 from newsmon.extract.indicators import (
-    _ANAPHORIC_ORG_RE, _CONTEXT_FIRST_CHARS, _LEADING_CONTEXT_RE, _LEADING_WORDS_RE, _THIS_PROJECT_WORDS,
-    _patterns,
+    _ANAPHORIC_ORG_PATTERN, _CONTEXT_FIRST_CHARS, _LEADING_CONTEXT_PATTERN, _LEADING_WORDS_PATTERN,
+    _THIS_PROJECT_WORDS, mention_pattern,
 )
 from newsmon.extract.periods import AS_OF_NOW_WORDS, PERIOD_PATTERN, PERIOD_RE, PERIOD_SECOND_CHARS
 from newsmon.extract.regions import DEICTIC_RE
@@ -102,7 +102,7 @@ def _extend(ways: set, tails: set, need: int) -> set:
 
 
 @pytest.mark.parametrize(
-    "pattern", [PERIOD_RE.pattern, _patterns().mention.pattern, _LEADING_CONTEXT_RE.pattern],
+    "pattern", [PERIOD_RE.pattern, mention_pattern(), _LEADING_CONTEXT_PATTERN],
     ids=["period", "mention", "leading-context"],
 )
 def test_guard_admits_every_first_character(pattern):
@@ -125,12 +125,13 @@ def test_period_guard_is_only_a_guard():
 
 
 @pytest.mark.parametrize(
-    "pattern", [DEICTIC_RE, _ANAPHORIC_ORG_RE, _LEADING_WORDS_RE], ids=["deictic", "anaphoric", "leading"]
+    "pattern", [DEICTIC_RE.pattern, _ANAPHORIC_ORG_PATTERN, _LEADING_WORDS_PATTERN],
+    ids=["deictic", "anaphoric", "leading"],
 )
 def test_context_chars_admit_every_subject_or_adverb_opening_a_clause(pattern):
     # The walk passes over a clause without figures whose first character is not among these.
     guard = re.compile("[" + "".join(map(re.escape, sorted(_CONTEXT_FIRST_CHARS))) + "]")
-    items, nullable = _first(parser.parse(pattern.pattern))
+    items, nullable = _first(parser.parse(pattern))
     assert not nullable
     _admitted(guard, items)
     words = (*AS_OF_NOW_WORDS, *_THIS_PROJECT_WORDS, "“", "‘", *"仅在截到于")

@@ -1,0 +1,178 @@
+//! newsmon's extractor walk, compiled. newsmon/extract/indicators.py documents the rules, holds
+//! every pattern and vocabulary, and calls `Extractor.read` once per article; this crate runs
+//! the per-character and per-clause work that Python made the slowest stage of enrichment.
+
+mod digits;
+mod doc;
+mod mentions;
+mod numbers;
+mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use doc::Offsets;
+use mentions::{Kind, MentionFinder, Unit};
+use walk::{ArticleRegions, Engine, Names, Paragraph, Patterns, Reader, RegionInfo, Words};
+
+/// The compiled patterns and vocabularies; build once, then `read` each article.
+#[pyclass(unsendable, module = "newsmon._native")]
+struct Extractor {
+    engine: Engine,
+}
+
+type RegionRow = (String, Option<String>, Vec<String>, Vec<String>);
+
+#[pymethods]
+impl Extractor {
+    /// `patterns`: name -> regex source; `units`: written unit -> (normalized, kind);
+    /// `words`: name -> word list; `chars`: name -> character set; `names`: gazetteer names.
+    #[new]
+    fn new(
+        patterns: HashMap<String, String>,
+        units: HashMap<String, (String, String)>,
+        pre_qualifiers: HashMap<String, String>,
+        words: HashMap<String, Vec<String>>,
+        chars: HashMap<String, String>,
+        names: Vec<String>,
+    ) -> PyResult<Self> {
+        let units = units
+            .into_iter()
+            .map(|(text, (normalized, kind))| {
+                let unit = Unit { text: text.clone(), normalized, kind: Kind::parse(&kind) };
+                (text, unit)
+            })
+            .collect();
+        let list = |name: &str| words.get(name).cloned().unwrap_or_else(|| panic!("no word list {name}"));
+        let set = |name: &str| chars.get(name).cloned().unwrap_or_else(|| panic!("no character set {name}"));
+        let w = Words {
+            vague_years: list("vague_years"),
+            speech_verbs: list("speech_verbs"),
+            as_of_now: list("as_of_now"),
+            this_project: list("this_project"),
+            metric_trim_right: list("metric_trim_right"),
+            pre_qualifier_words: list("pre_qualifier_words"),
+            generic_metrics: list("generic_metrics"),
+            object_verbs: list("object_verbs"),
+            leading_first_chars: set("leading_first"),
+            deictic_first_chars: set("deictic_first"),
+            period_lead_chars: set("period_lead"),
+            context_first_chars: set("context_first"),
+            refuse_object_before: set("object_before"),
+        };
+        let mut lengths: HashMap<String, Vec<usize>> = HashMap::new();
+        for name in &names {
+            let head: String = name.chars().take(2).collect();
+            let length = name.chars().count();
+            let entry = lengths.entry(head).or_default();
+            if !entry.contains(&length) {
+                entry.push(length);
+            }
+        }
+        for entry in lengths.values_mut() {
+            entry.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        let names = Names { names: names.into_iter().collect::<HashSet<_>>(), lengths };
+        let engine = Engine {
+            p: Patterns::new(&patterns),
+            w,
+            mentions: MentionFinder::new(&patterns, units, pre_qualifiers),
+            names,
+        };
+        Ok(Extractor { engine })
+    }
+
+    /// The records of one article, in text order, as tuples: (metric, subject, subject_code,
+    /// subject_parent_codes, period, value, unit, value_normalized, unit_normalized, growth_pct,
+    /// growth_basis, rank, rank_scope, qualifier, quote_start, quote_end, kind). Offsets in and
+    /// out are Python string offsets; `regions` rows are (name, code, parent_codes, chain), and
+    /// `deictic` gives the row (or None) for province, city, county, district, context, main.
+    #[allow(clippy::too_many_arguments)]
+    fn read<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+        paragraphs: Vec<(usize, usize, bool)>,
+        mentions: Vec<(usize, usize, usize)>,
+        regions: Vec<RegionRow>,
+        deictic: (Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<usize>),
+    ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        let offsets = Offsets::of(text);
+        let article = ArticleRegions {
+            mentions: mentions.into_iter().map(|(s, e, r)| (offsets.byte(s), offsets.byte(e), r)).collect(),
+            regions: regions
+                .into_iter()
+                .map(|(name, code, parents, chain)| RegionInfo {
+                    name,
+                    code,
+                    parents: Rc::new(parents),
+                    chain: Rc::new(chain),
+                })
+                .collect(),
+            province: deictic.0,
+            city: deictic.1,
+            county: deictic.2,
+            district: deictic.3,
+            context: deictic.4,
+            main: deictic.5,
+        };
+        let paragraphs: Vec<Paragraph> = paragraphs
+            .into_iter()
+            .map(|(s, e, body)| Paragraph { start: offsets.byte(s), end: offsets.byte(e), body })
+            .collect();
+        let mut reader = Reader::new(&self.engine, text, &article);
+        reader.read(&paragraphs);
+        reader
+            .records
+            .iter()
+            .map(|record| {
+                let mention = record.mention.as_ref();
+                let subject = record.subject.as_ref();
+                let metric = record.metric.as_deref().filter(|m| !m.is_empty());
+                let parents: Vec<&str> = subject.map_or(Vec::new(), |s| s.parents.iter().map(String::as_str).collect());
+                let row = (
+                    (metric, subject.map(|s| s.name.as_str()), subject.and_then(|s| s.code.as_deref()),
+                     PyTuple::new(py, parents)?, record.period.as_deref()),
+                    (mention.and_then(|m| m.value), mention.and_then(|m| m.unit.as_deref()),
+                     mention.and_then(|m| m.value_normalized), mention.and_then(|m| m.unit_normalized.as_deref()),
+                     mention.and_then(|m| m.growth_pct), mention.and_then(|m| m.growth_basis)),
+                    (record.rank, record.rank_scope.as_deref(), mention.and_then(|m| m.qualifier.as_deref()),
+                     offsets.char(record.quote_start), offsets.char(record.quote_end), mention.map(|m| m.kind.name())),
+                );
+                let (a, b, c) = row;
+                let items: Vec<Bound<'py, PyAny>> = vec![
+                    a.0.into_pyobject(py)?.into_any(), a.1.into_pyobject(py)?.into_any(), a.2.into_pyobject(py)?.into_any(),
+                    a.3.into_any(), a.4.into_pyobject(py)?.into_any(),
+                    b.0.into_pyobject(py)?.into_any(), b.1.into_pyobject(py)?.into_any(), b.2.into_pyobject(py)?.into_any(),
+                    b.3.into_pyobject(py)?.into_any(), b.4.into_pyobject(py)?.into_any(), b.5.into_pyobject(py)?.into_any(),
+                    c.0.into_pyobject(py)?.into_any(), c.1.into_pyobject(py)?.into_any(), c.2.into_pyobject(py)?.into_any(),
+                    c.3.into_pyobject(py)?.into_any(), c.4.into_pyobject(py)?.into_any(), c.5.into_pyobject(py)?.into_any(),
+                ];
+                PyTuple::new(py, items)
+            })
+            .collect()
+    }
+}
+
+/// (start, end) of each match of `pattern` in `text`, as the walk finds them (Python string
+/// offsets): lets tests hold the compiled engine to Python's `re.finditer`.
+#[pyfunction]
+fn find_all(pattern: &str, text: &str) -> Vec<(usize, usize)> {
+    let offsets = Offsets::of(text);
+    doc::Re::new(pattern)
+        .find_all(text, 0, text.len())
+        .into_iter()
+        .map(|(s, e)| (offsets.char(s), offsets.char(e)))
+        .collect()
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<Extractor>()?;
+    m.add_function(wrap_pyfunction!(find_all, m)?)?;
+    Ok(())
+}
