@@ -6,22 +6,26 @@ mod digits;
 mod doc;
 mod mentions;
 mod numbers;
+mod records;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::intern;
+use pyo3::types::{PyDict, PyList};
 
 use doc::Offsets;
 use mentions::{Kind, MentionFinder, Unit};
+use records::Metrics;
 use walk::{ArticleRegions, Engine, Names, Paragraph, Patterns, Reader, RegionInfo, Words};
 
 /// The compiled patterns and vocabularies; build once, then `read` each article.
 #[pyclass(unsendable, module = "newsmon._native")]
 struct Extractor {
     engine: Engine,
+    metrics: Metrics,
 }
 
 type RegionRow = (String, Option<String>, Vec<String>, Vec<String>);
@@ -29,7 +33,8 @@ type RegionRow = (String, Option<String>, Vec<String>, Vec<String>);
 #[pymethods]
 impl Extractor {
     /// `patterns`: name -> regex source; `units`: written unit -> (normalized, kind);
-    /// `words`: name -> word list; `chars`: name -> character set; `names`: gazetteer names.
+    /// `words`: name -> word list; `chars`: name -> character set; `names`: gazetteer names;
+    /// `metrics`: (wording pattern, id by wording, core-word pattern, fallback id).
     #[new]
     fn new(
         patterns: HashMap<String, String>,
@@ -38,6 +43,7 @@ impl Extractor {
         words: HashMap<String, Vec<String>>,
         chars: HashMap<String, String>,
         names: Vec<String>,
+        metrics: (String, HashMap<String, String>, String, String),
     ) -> PyResult<Self> {
         let units = units
             .into_iter()
@@ -82,24 +88,34 @@ impl Extractor {
             mentions: MentionFinder::new(&patterns, units, pre_qualifiers),
             names,
         };
-        Ok(Extractor { engine })
+        let (wordings, id_by_wording, core_words, fallback) = metrics;
+        let metrics = Metrics {
+            wordings: doc::Re::new(&wordings),
+            id_by_wording,
+            core_words: doc::Re::new(&core_words),
+            fallback,
+        };
+        Ok(Extractor { engine, metrics })
     }
 
-    /// The records of one article, in text order, as tuples: (metric, subject, subject_code,
-    /// subject_parent_codes, period, value, unit, value_normalized, unit_normalized, growth_pct,
-    /// growth_basis, rank, rank_scope, qualifier, quote_start, quote_end, kind). Offsets in and
-    /// out are Python string offsets; `regions` rows are (name, code, parent_codes, chain), and
-    /// `deictic` gives the row (or None) for province, city, county, district, context, main.
+    /// The Indicator fields of each record of one article, in text order, as dicts.
+    /// `text` is the Simplified text the rules read, `original` the cleaned text quotes come
+    /// from (same offsets). Offsets in and out are Python string offsets; `regions` rows are
+    /// (name, code, parent_codes, chain), and `deictic` gives the row (or None) for province,
+    /// city, county, district, context and main. `period_dates(period)` returns the ISO first
+    /// and last day of a period (or Nones); it is called once per period.
     #[allow(clippy::too_many_arguments)]
     fn read<'py>(
         &self,
         py: Python<'py>,
         text: &str,
+        original: &str,
         paragraphs: Vec<(usize, usize, bool)>,
         mentions: Vec<(usize, usize, usize)>,
         regions: Vec<RegionRow>,
         deictic: (Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<usize>),
-    ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        period_dates: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let offsets = Offsets::of(text);
         let article = ArticleRegions {
             mentions: mentions.into_iter().map(|(s, e, r)| (offsets.byte(s), offsets.byte(e), r)).collect(),
@@ -125,35 +141,58 @@ impl Extractor {
             .collect();
         let mut reader = Reader::new(&self.engine, text, &article);
         reader.read(&paragraphs);
-        reader
-            .records
-            .iter()
-            .map(|record| {
-                let mention = record.mention.as_ref();
-                let subject = record.subject.as_ref();
-                let metric = record.metric.as_deref().filter(|m| !m.is_empty());
-                let parents: Vec<&str> = subject.map_or(Vec::new(), |s| s.parents.iter().map(String::as_str).collect());
-                let row = (
-                    (metric, subject.map(|s| s.name.as_str()), subject.and_then(|s| s.code.as_deref()),
-                     PyTuple::new(py, parents)?, record.period.as_deref()),
-                    (mention.and_then(|m| m.value), mention.and_then(|m| m.unit.as_deref()),
-                     mention.and_then(|m| m.value_normalized), mention.and_then(|m| m.unit_normalized.as_deref()),
-                     mention.and_then(|m| m.growth_pct), mention.and_then(|m| m.growth_basis)),
-                    (record.rank, record.rank_scope.as_deref(), mention.and_then(|m| m.qualifier.as_deref()),
-                     offsets.char(record.quote_start), offsets.char(record.quote_end), mention.map(|m| m.kind.name())),
-                );
-                let (a, b, c) = row;
-                let items: Vec<Bound<'py, PyAny>> = vec![
-                    a.0.into_pyobject(py)?.into_any(), a.1.into_pyobject(py)?.into_any(), a.2.into_pyobject(py)?.into_any(),
-                    a.3.into_any(), a.4.into_pyobject(py)?.into_any(),
-                    b.0.into_pyobject(py)?.into_any(), b.1.into_pyobject(py)?.into_any(), b.2.into_pyobject(py)?.into_any(),
-                    b.3.into_pyobject(py)?.into_any(), b.4.into_pyobject(py)?.into_any(), b.5.into_pyobject(py)?.into_any(),
-                    c.0.into_pyobject(py)?.into_any(), c.1.into_pyobject(py)?.into_any(), c.2.into_pyobject(py)?.into_any(),
-                    c.3.into_pyobject(py)?.into_any(), c.4.into_pyobject(py)?.into_any(), c.5.into_pyobject(py)?.into_any(),
-                ];
-                PyTuple::new(py, items)
-            })
-            .collect()
+        let original_offsets = Offsets::of(original);
+        let mut dates: HashMap<String, (Py<PyAny>, Py<PyAny>)> = HashMap::new();
+        let found = PyList::empty(py);
+        for record in &reader.records {
+            let mention = record.mention.as_ref();
+            let subject = record.subject.as_ref();
+            let metric = record.metric.as_deref().filter(|m| !m.is_empty());
+            let kind = mention.map(|m| m.kind);
+            let identifier =
+                if kind != Some(Kind::Growth) || metric.is_some() { self.metrics.id(metric) } else { "other" };
+            let (period_start, period_end) = match record.period.as_deref() {
+                None => (py.None(), py.None()),
+                Some(period) => {
+                    if !dates.contains_key(period) {
+                        let (start, end): (Py<PyAny>, Py<PyAny>) = period_dates.call1((period,))?.extract()?;
+                        dates.insert(period.to_string(), (start, end));
+                    }
+                    let (start, end) = &dates[period];
+                    (start.clone_ref(py), end.clone_ref(py))
+                }
+            };
+            let (quote_start, quote_end) = (offsets.char(record.quote_start), offsets.char(record.quote_end));
+            let quote = {
+                let (a, b) = (original_offsets.byte(quote_start), original_offsets.byte(quote_end));
+                if a <= b { &original[a..b] } else { "" }
+            };
+            let parents: Vec<&str> = subject.map_or(Vec::new(), |s| s.parents.iter().map(String::as_str).collect());
+            let fields = PyDict::new(py);
+            fields.set_item(intern!(py, "metric"), metric)?;
+            fields.set_item(intern!(py, "metric_id"), identifier)?;
+            fields.set_item(intern!(py, "subject"), subject.map(|s| s.name.as_str()))?;
+            fields.set_item(intern!(py, "subject_code"), subject.and_then(|s| s.code.as_deref()))?;
+            fields.set_item(intern!(py, "subject_parent_codes"), PyList::new(py, parents)?)?;
+            fields.set_item(intern!(py, "period"), record.period.as_deref())?;
+            fields.set_item(intern!(py, "period_start"), period_start)?;
+            fields.set_item(intern!(py, "period_end"), period_end)?;
+            fields.set_item(intern!(py, "value"), mention.and_then(|m| m.value))?;
+            fields.set_item(intern!(py, "unit"), mention.and_then(|m| m.unit.as_deref()))?;
+            fields.set_item(intern!(py, "value_normalized"), mention.and_then(|m| m.value_normalized))?;
+            fields.set_item(intern!(py, "unit_normalized"), mention.and_then(|m| m.unit_normalized.as_deref()))?;
+            fields.set_item(intern!(py, "growth_pct"), mention.and_then(|m| m.growth_pct))?;
+            fields.set_item(intern!(py, "growth_basis"), mention.and_then(|m| m.growth_basis))?;
+            fields.set_item(intern!(py, "rank"), record.rank)?;
+            fields.set_item(intern!(py, "rank_scope"), record.rank_scope.as_deref())?;
+            fields.set_item(intern!(py, "qualifier"), mention.and_then(|m| m.qualifier.as_deref()))?;
+            fields.set_item(intern!(py, "quote"), quote)?;
+            fields.set_item(intern!(py, "quote_start"), quote_start)?;
+            fields.set_item(intern!(py, "quote_end"), quote_end)?;
+            fields.set_item(intern!(py, "core"), self.metrics.is_core(metric, identifier, kind))?;
+            found.append(fields)?;
+        }
+        Ok(found)
     }
 }
 

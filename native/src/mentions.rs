@@ -31,19 +31,6 @@ impl Kind {
             other => panic!("unknown unit kind {other}"),
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Money => "money",
-            Kind::Percent => "percent",
-            Kind::Pp => "pp",
-            Kind::Score => "score",
-            Kind::Count => "count",
-            Kind::Physical => "physical",
-            Kind::Duration => "duration",
-            Kind::Growth => "growth",
-        }
-    }
 }
 
 pub struct Unit {

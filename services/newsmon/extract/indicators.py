@@ -28,7 +28,7 @@ from importlib.resources import files
 import yaml
 
 from newsmon import _native
-from newsmon.extract.metrics import is_economic, metric_id
+from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_vocabulary
 from newsmon.extract.numbers import CHINESE_NUMERAL_CHARS
 from newsmon.extract.periods import (
     AS_OF_NOW_WORDS, BARE_YEAR_RE, PERIOD_FIRST_CHARS, PERIOD_PATTERN, PERIOD_RE, POINT_RE, resolve_period,
@@ -244,8 +244,10 @@ def _extractor() -> _native.Extractor:
     """The compiled walk with every pattern and vocabulary, built once on first use."""
     units = {text: (unit.normalized, unit.kind) for text, unit in unit_vocabulary().units.items()}
     patterns = {**_WALK_PATTERNS, "mention": mention_pattern(), "fixed_phrases": fixed_phrases_pattern()}
+    metrics = metric_vocabulary()
     return _native.Extractor(
-        patterns, units, _PRE_QUALIFIERS, _WALK_WORDS, _WALK_CHARS, sorted(gazetteer().matcher.names)
+        patterns, units, _PRE_QUALIFIERS, _WALK_WORDS, _WALK_CHARS, sorted(gazetteer().matcher.names),
+        (metrics.wording_re.pattern, metrics.id_by_wording, metrics.core_re.pattern, FALLBACK_METRIC_ID),
     )
 
 
@@ -258,73 +260,30 @@ def _region_rows(
     """The article's regions as the walk takes them: mentions by row, the rows, and the rows for
     province, city, county and district words ("全省/市委/该县/我区…"), the context and the main."""
     rows: list[tuple] = []
-    row_of: dict[Region, int] = {}
+    row_of: dict[int, int] = {}  # by id(): hashing a Region hashes all its fields
 
     def row(region: Region | None) -> int | None:
         if region is None:
             return None
-        if region not in row_of:
-            row_of[region] = len(rows)
+        key = id(region)
+        if key not in row_of:
+            row_of[key] = len(rows)
             rows.append((region.name, region.code, region.parent_codes, region.chain))
-        return row_of[region]
+        return row_of[key]
 
     mentions = [(start, end, row(region)) for start, end, region in regions.mentions]
     deictic = tuple(row(regions.resolve_deictic(word)) for word in ("全省", "全市", "全县", "全区"))
     return mentions, rows, (*deictic, row(context), row(regions.main or context))
 
 
+def _period_dates(published: date | None):
+    """period -> ISO first and last day (or Nones), for the walk, which asks once per period."""
 
-def _records(rows: list[tuple], original: str, published: date | None) -> list[dict]:
-    """The Indicator fields of each walk record, in order (subject_parent_codes a tuple)."""
-    dates: dict[str | None, tuple[str | None, str | None]] = {}
-    found = []
-    for (metric, subject, subject_code, parents, period, value, unit, value_normalized, unit_normalized,
-         growth_pct, growth_basis, rank, rank_scope, qualifier, quote_start, quote_end, kind) in rows:
-        if period not in dates:
-            start, end = period and resolve_period(period, published) or (None, None)
-            dates[period] = (start.isoformat() if start else None, end.isoformat() if end else None)
-        period_start, period_end = dates[period]
-        identifier = metric_id(metric) if kind != "growth" or metric else "other"
-        found.append({
-            "metric": metric,
-            "metric_id": identifier,
-            "subject": subject,
-            "subject_code": subject_code,
-            "subject_parent_codes": parents,
-            "period": period,
-            "period_start": period_start,
-            "period_end": period_end,
-            "value": value,
-            "unit": unit,
-            "value_normalized": value_normalized,
-            "unit_normalized": unit_normalized,
-            "growth_pct": growth_pct,
-            "growth_basis": growth_basis,
-            "rank": rank,
-            "rank_scope": rank_scope,
-            "qualifier": qualifier,
-            "quote": original[quote_start:quote_end],
-            "quote_start": quote_start,
-            "quote_end": quote_end,
-            "core": _is_core(metric, identifier, kind),
-        })
-    return found
+    def dates(period: str) -> tuple[str | None, str | None]:
+        start, end = resolve_period(period, published) or (None, None)
+        return (start.isoformat() if start else None, end.isoformat() if end else None)
 
-
-def _is_core(metric: str | None, identifier: str, kind: str | None) -> bool:
-    """GUIDE "core": money, rates, shares, scores, economic counts; not trainings, meetings, durations.
-
-    `identifier` is metric_id(metric), which the caller has at hand.
-    """
-    if kind == "duration":
-        return False
-    if kind in ("money", "growth", "pp", "score"):
-        return True
-    if identifier not in ("other", "training", "investment_promotion"):
-        return True
-    if kind == "percent":
-        return is_economic(metric)
-    return is_economic(metric) and not (metric or "").startswith(("培训", "举办", "开展"))
+    return dates
 
 
 def extract_indicators(
@@ -342,7 +301,10 @@ def extract_indicators(
     `regions` is `find_regions(cleaned.simplified)` when the caller needs it too (one scan).
     Never raises on any text.
     """
-    return [Indicator(**record) for record in _read(cleaned, published_at, context_region, regions)]
+    return [
+        Indicator(**{**record, "subject_parent_codes": tuple(record["subject_parent_codes"])})
+        for record in _read(cleaned, published_at, context_region, regions)
+    ]
 
 
 def extract_indicator_dicts(
@@ -354,10 +316,7 @@ def extract_indicator_dicts(
 ) -> list[dict]:
     """`extract_indicators` as `indicator_to_dict` records, for the worker, which needs only the
     dicts: building each frozen Indicator first cost more than the rest of its record."""
-    found = _read(cleaned, published_at, context_region, regions)
-    for record in found:
-        record["subject_parent_codes"] = list(record["subject_parent_codes"])
-    return found
+    return _read(cleaned, published_at, context_region, regions)
 
 
 _DIGIT_OR_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
@@ -369,7 +328,8 @@ def _read(
     context_region: str | None,
     regions: RegionContext | None,
 ) -> list[dict]:
-    """The Indicator fields of every indicator in the article (see extract_indicators)."""
+    """The Indicator fields of every indicator in the article (see extract_indicators), with
+    subject_parent_codes a list."""
     if not isinstance(cleaned, CleanedText):
         cleaned = clean(cleaned)
     text = cleaned.simplified
@@ -384,7 +344,7 @@ def _read(
         context = candidates[0] if candidates else None
     paragraphs = cleaned.paragraphs or [Paragraph(text, "body", 0, len(text))]
     mentions, rows, deictic = _region_rows(regions, context)
-    found = _extractor().read(
-        text, [(p.start, p.end, p.kind == "body") for p in paragraphs], mentions, rows, deictic
+    return _extractor().read(
+        text, cleaned.text, [(p.start, p.end, p.kind == "body") for p in paragraphs], mentions, rows, deictic,
+        _period_dates(published),
     )
-    return _records(found, cleaned.text, published)
