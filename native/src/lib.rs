@@ -4,7 +4,9 @@
 
 mod digits;
 mod doc;
+mod fingerprint;
 mod mentions;
+mod names;
 mod numbers;
 mod records;
 mod walk;
@@ -212,6 +214,8 @@ fn find_all(pattern: &str, text: &str) -> Vec<(usize, usize)> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<Extractor>()?;
+    m.add_class::<names::NameAutomaton>()?;
+    m.add_class::<fingerprint::SimHasher>()?;
     m.add_function(wrap_pyfunction!(find_all, m)?)?;
     Ok(())
 }

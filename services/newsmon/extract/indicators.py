@@ -320,6 +320,7 @@ def extract_indicator_dicts(
 
 
 _DIGIT_OR_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _read(
@@ -344,7 +345,14 @@ def _read(
         context = candidates[0] if candidates else None
     paragraphs = cleaned.paragraphs or [Paragraph(text, "body", 0, len(text))]
     mentions, rows, deictic = _region_rows(regions, context)
-    return _extractor().read(
-        text, cleaned.text, [(p.start, p.end, p.kind == "body") for p in paragraphs], mentions, rows, deictic,
-        _period_dates(published),
-    )
+    spans = [(p.start, p.end, p.kind == "body") for p in paragraphs]
+    try:
+        return _extractor().read(text, cleaned.text, spans, mentions, rows, deictic, _period_dates(published))
+    except UnicodeEncodeError:
+        # A lone surrogate ("\ud800", from JSON) is not text and has no UTF-8 form: the walk reads
+        # it as U+FFFD, which keeps every offset (the worker refuses such records before this).
+        safe = _LONE_SURROGATE_RE.sub("\ufffd", text)
+        found = _extractor().read(safe, safe, spans, mentions, rows, deictic, _period_dates(published))
+        for record in found:
+            record["quote"] = cleaned.text[record["quote_start"] : record["quote_end"]]
+        return found

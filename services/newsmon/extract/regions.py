@@ -7,7 +7,6 @@ provinces, cities and counties). It is read once, on first use (about a second).
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,7 +14,8 @@ from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
 
-import numpy as np
+from newsmon import _native
+
 
 _PROVINCE, _CITY, _COUNTY = 1, 2, 3
 
@@ -51,65 +51,31 @@ class Region:
 class NameMatcher:
     """Leftmost-longest, non-overlapping occurrences of a fixed set of names of 2+ characters.
 
-    Numpy finds the few positions where some name's first two characters occur, and only those
-    are checked, longest name first. (An Aho-Corasick walk in pyahocorasick cost ~250 ns a
-    character here: its root lists ~900 first characters and is searched linearly.) Per-character
-    tables first keep the ~10% of positions whose characters can open a name at all, so that the
-    binary search of the bigram keys runs on those only.
+    One pass of a compiled Aho-Corasick automaton (newsmon._native; the aho-corasick crate's DFA).
+    pyahocorasick cost ~250 ns a character here (its root lists ~900 first characters and is
+    searched linearly), and a numpy scan of the names' first two characters ~10 ns.
     """
 
     names: frozenset[str]
-    lengths: dict[str, tuple[int, ...]]  # by first two characters: the names' lengths, longest first
-    bigrams: np.ndarray  # the first two characters as sorted integer keys, for the numpy scan
-    firsts: np.ndarray  # by code point: True for a head's first character
-    seconds: np.ndarray  # by code point: True for a head's second character
+    automaton: _native.NameAutomaton
 
     @classmethod
     def of(cls, names: set[str]) -> "NameMatcher":
         if any(len(name) < 2 for name in names):
             raise ValueError("every name needs two characters or more")
-        lengths: dict[str, set[int]] = {}
-        for name in names:
-            lengths.setdefault(name[:2], set()).add(len(name))
-        heads = list(lengths)
-        bigrams = np.unique(np.array([_bigram_key(ord(h[0]), ord(h[1])) for h in heads], dtype=np.uint64))
-        firsts = np.zeros(sys.maxunicode + 1, dtype=bool)
-        seconds = np.zeros(sys.maxunicode + 1, dtype=bool)
-        firsts[[ord(head[0]) for head in heads]] = True
-        seconds[[ord(head[1]) for head in heads]] = True
-        by_head = {head: tuple(sorted(found, reverse=True)) for head, found in lengths.items()}
-        return cls(frozenset(names), by_head, bigrams, firsts, seconds)
+        ordered = sorted(names)
+        return cls(frozenset(ordered), _native.NameAutomaton(ordered))
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, name) of each match, in text order."""
-        if len(text) < 2 or not self.names:
-            return []
-        # One 32-bit unit per character, lone surrogates included, so offsets stay str offsets.
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        first, second = codes[:-1], codes[1:]
-        candidates = np.flatnonzero(self.firsts[first] & self.seconds[second])
-        keys = _bigram_key(first[candidates].astype(np.uint64), second[candidates].astype(np.uint64))
-        slots = np.searchsorted(self.bigrams, keys)
-        slots[slots == len(self.bigrams)] = 0
-        found, taken_to = [], 0
-        for start in candidates[self.bigrams[slots] == keys].tolist():
-            if start >= taken_to and (name := self.longest_at(text, start)):
-                found.append((start, start + len(name), name))
-                taken_to = start + len(name)
-        return found
-
-    def longest_at(self, text: str, start: int) -> str | None:
-        """The longest name that occurs in `text` at `start`, if any."""
-        for length in self.lengths.get(text[start : start + 2], ()):
-            name = text[start : start + length]
-            if len(name) == length and name in self.names:
-                return name
-        return None
+        """(start, end, name) of each match, in text order (offsets count code points)."""
+        try:
+            return self.automaton.matches(text)
+        except UnicodeEncodeError:
+            # A lone surrogate has no UTF-8 form; no name contains one, and U+FFFD keeps offsets.
+            return self.automaton.matches(_LONE_SURROGATE_RE.sub("\ufffd", text))
 
 
-def _bigram_key(first, second):
-    """Two code points in one integer (code points fit in 21 bits); works on numpy arrays too."""
-    return (first << 21) | second
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from newsmon.extract.indicators import extract_indicator_dicts, extract_indicators, indicator_to_dict
+from newsmon.text.clean import clean
 
 PUBLISHED = date(2023, 4, 20)
 
@@ -135,3 +136,11 @@ def test_indicator_dicts_are_the_records_as_dicts():
     expected = [indicator_to_dict(i) for i in extract_indicators(text, **kwargs)]
     assert len(expected) == 2
     assert extract_indicator_dicts(text, **kwargs) == expected
+
+
+def test_lone_surrogate_is_read_around_and_kept_in_the_quote():
+    # JSON can carry "\ud800"; UTF-8 cannot, so the compiled walk reads it as U+FFFD.
+    text = "全市地区生产总值147亿元\ud800，同比增长5.3%。"
+    (gdp,) = extract_indicators(text)
+    assert (gdp.metric_id, gdp.value_normalized, gdp.growth_pct) == ("gdp", 14_700_000_000.0, 5.3)
+    assert "\ud800" in gdp.quote and gdp.quote == clean(text).text[gdp.quote_start : gdp.quote_end]

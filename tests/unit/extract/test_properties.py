@@ -25,6 +25,9 @@ TEXT = st.one_of(
     st.text(GENRE, max_size=400),
     st.lists(st.sampled_from(["\x00", "\u200b", "\r\n", "\ufeff", "𠀀", "ñ", "張灣區", "٣", "Ⅻ", "①"]),
              max_size=50).map("".join),
+    # lone surrogates: JSON can carry them, UTF-8 cannot (the compiled walk reads them as U+FFFD)
+    st.lists(st.one_of(st.text(GENRE, max_size=8), st.sampled_from(["\ud800", "\udfff", "\udc00亿元"])),
+             max_size=40).map("".join),
 )
 
 

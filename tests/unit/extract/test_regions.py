@@ -34,4 +34,5 @@ def test_name_matcher_takes_leftmost_longest_non_overlapping_names():
     assert matcher.matches("十堰市张湾区和张湾") == [(0, 3, "十堰市"), (3, 6, "张湾区"), (7, 9, "张湾")]
     assert matcher.matches("𠀀十堰") == [(1, 3, "十堰")]  # offsets count code points
     assert matcher.matches("\ud800十堰市") == [(1, 4, "十堰市")]  # a lone surrogate is one character
-    assert matcher.matches("十") == [] and matcher.longest_at("张湾区", 0) == "张湾区"
+    assert matcher.matches("十堰市区") == [(0, 3, "十堰市")]  # "堰市区" overlaps the leftmost name
+    assert matcher.matches("十") == [] and matcher.matches("") == []

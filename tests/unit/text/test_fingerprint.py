@@ -1,8 +1,8 @@
 """SimHash fingerprints: stable, 64-bit, close for near-duplicates, far for different texts."""
 
-import numpy as np
+import pytest
 
-from newsmon.text.fingerprint import _bit_counts, hamming, is_near_duplicate, simhash
+from newsmon.text.fingerprint import hamming, is_near_duplicate, simhash
 
 COUNTIES = ["竹溪县", "竹山县", "房县", "郧西县", "郧阳区", "茅箭区", "张湾区", "丹江口市"]
 TEMPLATES = [
@@ -61,10 +61,37 @@ def test_different_articles_are_far_apart():
     assert hamming(simhash(ARTICLE), simhash(other)) > 10
 
 
-def test_bit_counts_match_a_bit_by_bit_count():
-    hashes = np.random.default_rng(7).integers(0, 2**64 - 1, 500, dtype=np.uint64, endpoint=True)
-    expected = [sum((int(value) >> bit) & 1 for value in hashes) for bit in range(64)]
-    assert _bit_counts(hashes).tolist() == expected
+def _mix(x: int) -> int:
+    mask = 2**64 - 1
+    x ^= x >> 33
+    x = (x * 0xFF51AFD7ED558CCD) & mask
+    x ^= x >> 33
+    x = (x * 0xC4CEB9FE1A85EC53) & mask
+    return x ^ (x >> 33)
+
+
+def _reference_simhash(text: str, shingle: int = 4) -> int:
+    """The scheme written out plainly, one shingle at a time."""
+    codes = [ord(char) for char in text if char.isalnum()]
+    if not codes:
+        return 0
+    shingle = min(shingle, len(codes))
+    hashes = set()
+    for start in range(len(codes) - shingle + 1):
+        value = 0
+        for step in range(0, shingle, 3):
+            packed = 0
+            for code in codes[start + step : start + min(step + 3, shingle)]:
+                packed = (packed << 21) | code
+            value = _mix(value ^ packed)
+        hashes.add(value)
+    return sum(1 << bit for bit in range(64) if 2 * sum((h >> bit) & 1 for h in hashes) > len(hashes))
+
+
+@pytest.mark.parametrize("shingle", [1, 2, 3, 4, 5, 7])
+def test_fingerprint_is_the_scheme_written_out(shingle):
+    for text in (ARTICLE[:3000], "GDP增长5.3%，𠀀𠀁𠀂", "\ud800十堰\udfff经开区", "ab", "，。"):
+        assert simhash(text, shingle) == _reference_simhash(text, shingle), (text[:20], shingle)
 
 
 def test_empty_and_short_text():
