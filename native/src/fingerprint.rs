@@ -58,10 +58,24 @@ impl SimHasher {
             .collect();
         hashes.sort_unstable();
         hashes.dedup();
-        let mut counts = [0usize; 64];
+        // Per byte of the hashes a histogram of its values, then per bit the values that set it:
+        // 8 increments a hash instead of 64.
+        let mut histogram = [[0usize; 256]; 8];
         for hash in &hashes {
-            for (bit, count) in counts.iter_mut().enumerate() {
-                *count += ((hash >> bit) & 1) as usize;
+            for (byte, bins) in hash.to_le_bytes().iter().zip(histogram.iter_mut()) {
+                bins[*byte as usize] += 1;
+            }
+        }
+        let mut counts = [0usize; 64];
+        for (index, bins) in histogram.iter().enumerate() {
+            for (value, &count) in bins.iter().enumerate() {
+                if count > 0 {
+                    for bit in 0..8 {
+                        if value >> bit & 1 == 1 {
+                            counts[index * 8 + bit] += count;
+                        }
+                    }
+                }
             }
         }
         // A fingerprint bit is set where most distinct shingles have it set.

@@ -210,6 +210,12 @@ fn find_all(pattern: &str, text: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The walk's reading of a number token, for tests that hold it to numbers.parse_number.
+#[pyfunction]
+fn parse_number(text: &str) -> Option<f64> {
+    numbers::parse_number(text)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -217,5 +223,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<names::NameAutomaton>()?;
     m.add_class::<fingerprint::SimHasher>()?;
     m.add_function(wrap_pyfunction!(find_all, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_number, m)?)?;
     Ok(())
 }

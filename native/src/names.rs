@@ -1,6 +1,6 @@
 //! Leftmost-longest occurrences of the gazetteer's names (newsmon/extract/regions.py).
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -19,6 +19,7 @@ impl NameAutomaton {
     fn new(names: Vec<String>) -> PyResult<Self> {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
             .map_err(|error| PyValueError::new_err(error.to_string()))?;
         Ok(NameAutomaton { automaton, names })
