@@ -12,9 +12,11 @@ mod records;
 mod walk;
 
 use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
 use pyo3::prelude::*;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::types::{PyDict, PyList};
 
@@ -141,12 +143,25 @@ impl Extractor {
             .into_iter()
             .map(|(s, e, body)| Paragraph { start: offsets.byte(s), end: offsets.byte(e), body })
             .collect();
-        let mut reader = Reader::new(&self.engine, text, &article);
-        reader.read(&paragraphs);
+        // A bug here must not take the worker down: a panic becomes a Python error (the worker
+        // dead-letters the record with it), not PyO3's PanicException, which is no Exception.
+        let records = catch_unwind(AssertUnwindSafe(|| {
+            let mut reader = Reader::new(&self.engine, text, &article);
+            reader.read(&paragraphs);
+            reader.records
+        }))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("panic");
+            PyRuntimeError::new_err(format!("indicator walk failed: {message}"))
+        })?;
         let original_offsets = Offsets::of(original);
         let mut dates: HashMap<String, (Py<PyAny>, Py<PyAny>)> = HashMap::new();
         let found = PyList::empty(py);
-        for record in &reader.records {
+        for record in &records {
             let mention = record.mention.as_ref();
             let subject = record.subject.as_ref();
             let metric = record.metric.as_deref().filter(|m| !m.is_empty());
