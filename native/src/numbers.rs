@@ -79,44 +79,26 @@ fn decimal_value(c: char) -> Option<u32> {
 
 /// _ARABIC_RE.fullmatch: \d+(?:,\d{3})*(?:\.\d+)?, read as Python's float(text.replace(",", "")).
 fn parse_arabic(text: &str) -> Option<f64> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    let mut plain = String::with_capacity(chars.len());
-    let digit = |c: char| decimal_value(c);
-    let start = i;
-    while i < chars.len() && digit(chars[i]).is_some() {
-        plain.push(char::from_digit(digit(chars[i]).unwrap(), 10).unwrap());
-        i += 1;
-    }
-    if i == start {
+    // Digits of any script as ASCII; "," and "." kept; anything else is no Arabic number.
+    let ascii: String = text
+        .chars()
+        .map(|c| if c == ',' || c == '.' { Some(c) } else { char::from_digit(decimal_value(c)?, 10) })
+        .collect::<Option<_>>()?;
+    let (integer, fraction) = match ascii.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (ascii.as_str(), None),
+    };
+    let mut groups = integer.split(',');
+    let first = groups.next()?;
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = !first.is_empty()
+        && digits(first)
+        && groups.all(|group| group.len() == 3 && digits(group))
+        && fraction.is_none_or(|f| !f.is_empty() && digits(f));
+    if !well_formed {
         return None;
     }
-    while i < chars.len() && chars[i] == ',' {
-        if i + 3 < chars.len() && (1..=3).all(|k| digit(chars[i + k]).is_some()) {
-            for k in 1..=3 {
-                plain.push(char::from_digit(digit(chars[i + k]).unwrap(), 10).unwrap());
-            }
-            i += 4;
-        } else {
-            return None;
-        }
-    }
-    if i < chars.len() && chars[i] == '.' {
-        plain.push('.');
-        i += 1;
-        let fraction = i;
-        while i < chars.len() && digit(chars[i]).is_some() {
-            plain.push(char::from_digit(digit(chars[i]).unwrap(), 10).unwrap());
-            i += 1;
-        }
-        if i == fraction {
-            return None;
-        }
-    }
-    if i != chars.len() {
-        return None;
-    }
-    plain.parse::<f64>().ok()
+    ascii.replace(',', "").parse().ok()
 }
 
 /// parse_number: Arabic ("1,200", "60.5"), fraction ("1/4") or Chinese ("十"); None for anything else.

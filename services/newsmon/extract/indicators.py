@@ -12,9 +12,9 @@ How an article is read (pure functions, no I/O after the vocabularies are loaded
 4. One record per figure: a growth or rank clause without a metric of its own joins the figure
    before it; "A和B均…" gives one record per metric.
 
-The rules' patterns and word lists are here; the walk that applies them runs compiled, in
-`newsmon._native` (native/src, Rust): in Python it was the slowest stage of enrichment. The
-regions, the dates of periods, metric ids and "core" stay in Python.
+The rules' patterns and word lists are here; the walk that applies them (steps 1 to 4, metric
+ids and "core" included) runs compiled, in `newsmon._native` (native/src, Rust): in Python it was
+the slowest stage of enrichment. Finding the regions and dating periods stay in Python.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def indicator_to_dict(indicator: Indicator, doc: str | None = None) -> dict:
 
 
 # --- the rules: patterns and words, handed to the compiled walk ---------------------------------
-# Names are those native/src/walk.rs and mentions.rs use. Each pattern runs as Python's `re`
-# would (PCRE2, Unicode); "match" below means anchored at a position, "search" anywhere.
+# Names are those native/src/walk.rs and mentions.rs use. Each pattern matches as Python's `re`
+# would (the regex crate's automata or PCRE2; tests/unit/extract/test_native_patterns.py).
 
 _PRE_QUALIFIERS = {
     "高达": "达", "达到": "达", "达": "达", "将近": "近", "接近": "近", "近": "近", "大约": "约",
