@@ -26,7 +26,7 @@ use records::Metrics;
 use walk::{ArticleRegions, Engine, Names, Paragraph, Patterns, Reader, RegionInfo, Words};
 
 /// The compiled patterns and vocabularies; build once, then `read` each article.
-#[pyclass(unsendable, module = "newsmon._native")]
+#[pyclass(frozen, module = "newsmon._native")]
 struct Extractor {
     engine: Engine,
     metrics: Metrics,

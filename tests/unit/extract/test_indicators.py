@@ -1,5 +1,6 @@
 """Indicator extraction on invented sentences of the genre."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -144,3 +145,12 @@ def test_lone_surrogate_is_read_around_and_kept_in_the_quote():
     (gdp,) = extract_indicators(text)
     assert (gdp.metric_id, gdp.value_normalized, gdp.growth_pct) == ("gdp", 14_700_000_000.0, 5.3)
     assert "\ud800" in gdp.quote and gdp.quote == clean(text).text[gdp.quote_start : gdp.quote_end]
+
+
+def test_extraction_works_from_any_thread():
+    # The compiled extractor is built once and shared; worker code may call it from a thread pool.
+    text = "今年一季度，全市地区生产总值147亿元，同比增长5.3%。"
+    here = extract_indicator_dicts(text, published_at=PUBLISHED)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        there = list(pool.map(lambda _: extract_indicator_dicts(text, published_at=PUBLISHED), range(4)))
+    assert here and all(records == here for records in there)
