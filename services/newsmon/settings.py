@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     sources_file: Path = Field(default_factory=_default_sources_file, description="YAML list of feeds to poll.")
     crawl_group: str = Field("newsmon-crawl", description="Consumer group of the crawler workers.")
     crawl_max_polls: int = Field(8, description="Feeds one worker polls at once.")
+    crawl_stop_wait_s: float = Field(
+        20.0, description="On stop, how long in-flight feed polls and page fetches may finish before they are "
+        "cancelled (nothing is committed for them: the next owner redoes them). Keep it under the "
+        "orchestrator's grace period (60 s in compose and k8s).",
+    )
     allow_hosts: tuple[str, ...] = Field((), description="Hosts exempt from the private-address refusal (demo site, tests).")
     user_agent: str = "newsmon/0.1 (+https://github.com/newsmon/newsmon)"
     fetch_timeout_s: float = 20.0

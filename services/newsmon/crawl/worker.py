@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Collection
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -57,6 +57,39 @@ class HostLimiter:
             if wait > 0:
                 await asyncio.sleep(wait)
             yield
+
+
+async def finish_within(work: Awaitable[Any], stop: asyncio.Event, wait_s: float) -> bool:
+    """Run `work` to its end, or, once `stop` is set, for at most `wait_s` more, then cancel it.
+
+    True when it finished (its error, if any, is raised). A worker stopping must not outlast its
+    grace period waiting on a slow host: a fetch may take the fetch timeout times the retries.
+    """
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done():
+            await asyncio.wait({task}, timeout=wait_s)
+    finally:
+        stopping.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    if task.cancelled():
+        return False
+    task.result()
+    return True
+
+
+async def _wait_or_cancel(tasks: Collection[asyncio.Future], wait_s: float) -> None:
+    """Wait up to `wait_s` for `tasks`, then cancel those still running."""
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=wait_s)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 class _Ownership(ConsumerRebalanceListener):
@@ -113,11 +146,13 @@ class CrawlWorker:
                 self._schedule_polls()
                 batch = await consumer.getmany(timeout_ms=500, max_records=20)
                 if batch:
-                    async with self.fetching:
-                        await self._fetch_batch([m for messages in batch.values() for m in messages])
+                    messages = [m for ms in batch.values() for m in ms]
+                    if not await finish_within(self._fetch_locked(messages), stop, self.settings.crawl_stop_wait_s):
+                        break  # stopped mid-batch: uncommitted, so the next owner fetches it again
                     await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
         finally:
-            await asyncio.gather(*self.polling.values(), return_exceptions=True)
+            # A cancelled poll recorded nothing: the feed's next owner polls it again.
+            await _wait_or_cancel(list(self.polling.values()), self.settings.crawl_stop_wait_s)
             await consumer.stop()
             await self.fetcher.aclose()
             await self.state.stop()
@@ -232,6 +267,11 @@ class CrawlWorker:
         return len(futures)
 
     # --- pages --------------------------------------------------------------------------
+    async def _fetch_locked(self, messages: list[Any]) -> None:
+        """A batch, under the lock a rebalance takes to wait for in-flight fetches."""
+        async with self.fetching:
+            await self._fetch_batch(messages)
+
     async def _fetch_batch(self, messages: list[Any]) -> None:
         """Fetch a batch of tasks concurrently; the host limiter keeps each host polite."""
         tasks: list[dict[str, Any]] = []
