@@ -66,6 +66,7 @@ impl Extractor {
             metric_trim_right: list("metric_trim_right"),
             pre_qualifier_words: list("pre_qualifier_words"),
             generic_metrics: list("generic_metrics"),
+            negative_directions: list("negative_directions"),
             object_verbs: list("object_verbs"),
             leading_first_chars: set("leading_first"),
             deictic_first_chars: set("deictic_first"),
@@ -89,7 +90,7 @@ impl Extractor {
         let engine = Engine {
             p: Patterns::new(&patterns),
             w,
-            mentions: MentionFinder::new(&patterns, units, pre_qualifiers),
+            mentions: MentionFinder::new(&patterns, &chars, units, pre_qualifiers),
             names,
         };
         let (wordings, id_by_wording, core_words, fallback) = metrics;
@@ -158,7 +159,9 @@ impl Extractor {
                 .unwrap_or("panic");
             PyRuntimeError::new_err(format!("indicator walk failed: {message}"))
         })?;
-        let original_offsets = Offsets::of(original);
+        // The cleaned text is usually the Simplified one itself (no Traditional characters).
+        let own_offsets = (original != text).then(|| Offsets::of(original));
+        let original_offsets = own_offsets.as_ref().unwrap_or(&offsets);
         let mut dates: HashMap<String, (Py<PyAny>, Py<PyAny>)> = HashMap::new();
         let found = PyList::empty(py);
         for record in &records {

@@ -62,18 +62,22 @@ pub struct MentionFinder {
     pre_qualifiers: HashMap<String, String>,
     score_after: Re,
     refuse_after: Re,
+    /// Chinese numerals (numbers.CHINESE_NUMERAL_CHARS).
+    chinese_numerals: String,
+    /// Characters that make a number right after them a code or part of one ("前3", "+5").
+    refuse_before: String,
 }
 
-const REFUSE_BEFORE_CHARS: &str = "这那每逐前+＋.-－";
-const CHINESE_NUMERAL_CHARS: &str = "零〇一二两三四五六七八九十百千万亿";
-
 impl MentionFinder {
-    /// `patterns` holds "mention", "score_after" and "refuse_after" (see indicators.py).
+    /// `patterns` holds "mention", "score_after" and "refuse_after", `chars` "chinese_numerals"
+    /// and "refuse_before" (see indicators.py).
     pub fn new(
         patterns: &HashMap<String, String>,
+        chars: &HashMap<String, String>,
         units: HashMap<String, Unit>,
         pre_qualifiers: HashMap<String, String>,
     ) -> MentionFinder {
+        let set = |name: &str| chars.get(name).cloned().unwrap_or_else(|| panic!("no character set {name}"));
         let re = |name: &str| Re::new(patterns.get(name).unwrap_or_else(|| panic!("no pattern {name}")));
         let pattern = re("mention");
         let caps = pattern.locations();
@@ -85,6 +89,8 @@ impl MentionFinder {
             pre_qualifiers,
             score_after: re("score_after"),
             refuse_after: re("refuse_after"),
+            chinese_numerals: set("chinese_numerals"),
+            refuse_before: set("refuse_before"),
         }
     }
 
@@ -125,9 +131,9 @@ impl MentionFinder {
             return None;
         }
         let before = if num_start > 0 { char_before(text, num_start) } else { None };
-        let chinese = CHINESE_NUMERAL_CHARS.contains(number_text.chars().next()?);
+        let chinese = self.chinese_numerals.contains(number_text.chars().next()?);
         if let Some(b) = before {
-            if (b.is_ascii() && b.is_ascii_alphanumeric()) || REFUSE_BEFORE_CHARS.contains(b) {
+            if (b.is_ascii() && b.is_ascii_alphanumeric()) || self.refuse_before.contains(b) {
                 return None;
             }
         }
@@ -149,7 +155,7 @@ impl MentionFinder {
             });
         }
         if chinese {
-            if number_text == "一" || (unit_text.is_some() && at_end_or_in(text, end, CHINESE_NUMERAL_CHARS)) {
+            if number_text == "一" || (unit_text.is_some() && at_end_or_in(text, end, &self.chinese_numerals)) {
                 return None;
             }
             if number_text.starts_with(['零', '〇']) {

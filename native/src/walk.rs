@@ -9,99 +9,32 @@ use crate::doc::{at_end_or_in, back, char_at, char_before, forward, last_chars, 
 use crate::mentions::{Kind, Mention, MentionFinder};
 use crate::numbers::parse_number;
 
-/// Every pattern the walk uses, compiled once from the strings indicators.py hands over.
-pub struct Patterns {
-    pub period: Re,
-    pub deictic: Re,
-    pub fixed_phrases: Re,
-    short_quote: Re,
-    book_title: Re,
-    slogan_expansion: Re,
-    plus_code: Re,
-    rank_hint: Re,
-    clause_end: Re,
-    speech_clause: Re,
-    leading_words: Re,
-    period_lead: Re,
-    org_suffix: Re,
-    topic_suffix: Re,
-    topic_org: Re,
-    anaphoric_org: Re,
-    project_topic: Re,
-    project_after_amount: Re,
-    this_project: Re,
-    generic_project: Re,
-    metric_trim_left: Re,
-    metric_trim_right: Re,
-    metric_split: Re,
-    growth_before: Re,
-    basis: Re,
-    rank: Re,
-    bare_rank: Re,
-    scope: Re,
-    leading_verb: Re,
-    shared: Re,
-    growth_word_tail: Re,
-    post_cut: Re,
-    duration_lead: Re,
-    score_head: Re,
-    adverbial: Re,
-    pre_qualifier_tail: Re,
-    leading_context: Re,
-    zone_after_name: Re,
-    leading_zone: Re,
-    point: Re,
-    bare_year: Re,
+/// Declares `Patterns` with one field per name and builds it from the strings indicators.py
+/// hands over under the same names.
+macro_rules! patterns {
+    ($($name:ident),* $(,)?) => {
+        /// Every pattern the walk uses, compiled once.
+        pub struct Patterns {
+            $(pub $name: Re,)*
+        }
+
+        impl Patterns {
+            pub fn new(source: &HashMap<String, String>) -> Patterns {
+                let re = |name: &str| Re::new(source.get(name).unwrap_or_else(|| panic!("no pattern {name}")));
+                Patterns { $($name: re(stringify!($name)),)* }
+            }
+        }
+    };
 }
 
-impl Patterns {
-    pub fn new(source: &HashMap<String, String>) -> Patterns {
-        let re = |name: &str| Re::new(source.get(name).unwrap_or_else(|| panic!("no pattern {name}")));
-        Patterns {
-            period: re("period"),
-            deictic: re("deictic"),
-            fixed_phrases: re("fixed_phrases"),
-            short_quote: re("short_quote"),
-            book_title: re("book_title"),
-            slogan_expansion: re("slogan_expansion"),
-            plus_code: re("plus_code"),
-            rank_hint: re("rank_hint"),
-            clause_end: re("clause_end"),
-            speech_clause: re("speech_clause"),
-            leading_words: re("leading_words"),
-            period_lead: re("period_lead"),
-            org_suffix: re("org_suffix"),
-            topic_suffix: re("topic_suffix"),
-            topic_org: re("topic_org"),
-            anaphoric_org: re("anaphoric_org"),
-            project_topic: re("project_topic"),
-            project_after_amount: re("project_after_amount"),
-            this_project: re("this_project"),
-            generic_project: re("generic_project"),
-            metric_trim_left: re("metric_trim_left"),
-            metric_trim_right: re("metric_trim_right"),
-            metric_split: re("metric_split"),
-            growth_before: re("growth_before"),
-            basis: re("basis"),
-            rank: re("rank"),
-            bare_rank: re("bare_rank"),
-            scope: re("scope"),
-            leading_verb: re("leading_verb"),
-            shared: re("shared"),
-            growth_word_tail: re("growth_word_tail"),
-            post_cut: re("post_cut"),
-            duration_lead: re("duration_lead"),
-            score_head: re("score_head"),
-            adverbial: re("adverbial"),
-            pre_qualifier_tail: re("pre_qualifier_tail"),
-            leading_context: re("leading_context"),
-            zone_after_name: re("zone_after_name"),
-            leading_zone: re("leading_zone"),
-            point: re("point"),
-            bare_year: re("bare_year"),
-        }
-    }
-}
+patterns!(
+    period, deictic, fixed_phrases, short_quote, book_title, slogan_expansion, plus_code, rank_hint,
+    clause_end, speech_clause, leading_words, period_lead, org_suffix, topic_suffix, topic_org,
+    anaphoric_org, project_topic, project_after_amount, this_project, generic_project,
+    metric_trim_left, metric_trim_right, metric_split, growth_before, basis, rank, bare_rank, scope,
+    leading_verb, shared, growth_word_tail, post_cut, duration_lead, score_head, adverbial,
+    pre_qualifier_tail, leading_context, zone_after_name, leading_zone, point, bare_year
+);
 
 /// Words and character sets the walk tests before trying a pattern.
 pub struct Words {
@@ -112,6 +45,7 @@ pub struct Words {
     pub metric_trim_right: Vec<String>,
     pub pre_qualifier_words: Vec<String>,
     pub generic_metrics: Vec<String>,
+    pub negative_directions: Vec<String>,
     pub leading_first_chars: String,
     pub deictic_first_chars: String,
     pub period_lead_chars: String,
@@ -378,7 +312,7 @@ impl<'a> Reader<'a> {
         let level = chars.next();
         let second = chars.next();
         if let Some(level) = level {
-            if "省市区县".contains(level) && !second.map_or(true, |c| "委政".contains(c)) {
+            if "省市区县".contains(level) && !second.is_none_or(|c| "委政".contains(c)) {
                 let region = self.resolve_deictic(&format!("全{level}")).or(if level == '市' {
                     self.regions.context
                 } else {
@@ -446,7 +380,7 @@ impl<'a> Reader<'a> {
             index += 1;
         }
         for (s, e) in self.e.p.deictic.find_all(text, clause.start, before) {
-            if !self.is_object(s) && chosen.as_ref().map_or(true, |(at, _)| s > *at) {
+            if !self.is_object(s) && chosen.as_ref().is_none_or(|(at, _)| s > *at) {
                 if let Some(subject) = self.deictic_subject(&text[s..e]) {
                     chosen = Some((s, subject));
                 }
@@ -725,7 +659,7 @@ impl<'a> Reader<'a> {
                 mention.start = clause.start;
             }
             if mention.kind == Kind::Percent || mention.unit.as_deref() == Some("倍") {
-                apply_growth(&self.e.p, mention, self.text, clause.start);
+                apply_growth(self.e, mention, self.text, clause.start);
             }
             found.push(index);
             index += 1;
@@ -811,10 +745,14 @@ impl<'a> Reader<'a> {
             let following: Vec<&Mention> =
                 mention_indexes[position + 1..].iter().take(2).map(|&i| &self.mentions[i]).collect();
             let mut metric = metric_for(self.e, text, clause, &mention, previous_end, &following);
-            if metric.is_empty() && mention.kind != Kind::Growth && position > 0 && previous_end == mention.start {
-                if self.records.len() > first_clause_record {
-                    metric = self.records.last().unwrap().metric.clone().unwrap_or_default();
-                }
+            // No wording of its own right after the figure before it: that figure's metric.
+            if metric.is_empty()
+                && mention.kind != Kind::Growth
+                && position > 0
+                && previous_end == mention.start
+                && self.records.len() > first_clause_record
+            {
+                metric = self.records.last().unwrap().metric.clone().unwrap_or_default();
             }
             previous_end = mention.end;
             if mention.kind == Kind::Growth && metric.is_empty() {
@@ -868,7 +806,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let metric = clean_metric(self.e, &text[clause.start..rank_start]);
-            let generic = self.e.w.generic_metrics.iter().any(|g| *g == metric)
+            let generic = self.e.w.generic_metrics.contains(&metric)
                 || ["增速", "增幅", "位居", "排名"].iter().any(|w| metric.starts_with(w));
             if generic {
                 let segment = clause.segment;
@@ -956,7 +894,8 @@ fn real_period(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Turn a percentage right after a growth verb into a growth rate.
-fn apply_growth(p: &Patterns, mention: &mut Mention, text: &str, clause_start: usize) {
+fn apply_growth(e: &Engine, mention: &mut Mention, text: &str, clause_start: usize) {
+    let p = &e.p;
     let window_start = back(text, mention.start, 14).max(clause_start);
     let window = &text[window_start..mention.start.max(window_start)];
     let mut caps = p.growth_before.locations();
@@ -967,7 +906,7 @@ fn apply_growth(p: &Patterns, mention: &mut Mention, text: &str, clause_start: u
     let group = |name: &str| caps.span(caps.index(name)).map(|(a, b)| &window[a..b]);
     let direction = group("dir").unwrap_or("");
     let mut rate = value;
-    if ["降", "减", "回落", "下滑", "下跌"].iter().any(|w| direction.contains(w)) && group("to").is_none() {
+    if e.w.negative_directions.iter().any(|w| direction.contains(w.as_str())) && group("to").is_none() {
         rate = -rate;
     }
     let mut basis_text = group("basis").unwrap_or("").to_string();

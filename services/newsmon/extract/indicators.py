@@ -35,7 +35,7 @@ from newsmon.extract.periods import (
 )
 from newsmon.extract.regions import DEICTIC_RE, Region, RegionContext, find_regions, gazetteer
 from newsmon.extract.units import unit_vocabulary
-from newsmon.text.clean import CleanedText, Paragraph, clean
+from newsmon.text.clean import CleanedText, Paragraph, clean, without_lone_surrogates
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +203,8 @@ _WALK_WORDS = {
     "metric_trim_right": list(_METRIC_TRIM_RIGHT_WORDS),
     "pre_qualifier_words": list(_PRE_QUALIFIER_WORDS),
     "generic_metrics": ["增速", "增幅", "位次", "排名", ""],
+    # growth verbs that make a rate negative, unless "至/到/为" says the rate is the level reached
+    "negative_directions": ["降", "减", "回落", "下滑", "下跌"],
     # a place right after these verbs is an object, not the subject ("位居全市…")
     "object_verbs": ["落户", "排名", "位居", "位列", "依托", "位于", "围绕"],
 }
@@ -213,6 +215,9 @@ _WALK_CHARS = {
     "context_first": "".join(sorted(_CONTEXT_FIRST_CHARS)),
     # a place right after a preposition or verb is not the subject ("占全市比重", "在全市…中")
     "object_before": "占在居比向对赴与和同及从于至到列、",
+    "chinese_numerals": CHINESE_NUMERAL_CHARS,
+    # a number right after these is part of a name, code or ordinal ("前3", "每5", "+2")
+    "refuse_before": "这那每逐前+＋.-－",
 }
 
 
@@ -320,7 +325,6 @@ def extract_indicator_dicts(
 
 
 _DIGIT_OR_NUMERAL_RE = re.compile(rf"[\d{CHINESE_NUMERAL_CHARS}]")
-_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _read(
@@ -351,7 +355,7 @@ def _read(
     except UnicodeEncodeError:
         # A lone surrogate ("\ud800", from JSON) is not text and has no UTF-8 form: the walk reads
         # it as U+FFFD, which keeps every offset (the worker refuses such records before this).
-        safe = _LONE_SURROGATE_RE.sub("\ufffd", text)
+        safe = without_lone_surrogates(text)
         found = _extractor().read(safe, safe, spans, mentions, rows, deictic, _period_dates(published))
         for record in found:
             record["quote"] = cleaned.text[record["quote_start"] : record["quote_end"]]

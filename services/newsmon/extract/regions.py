@@ -15,6 +15,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from newsmon import _native
+from newsmon.text.clean import without_lone_surrogates
 
 
 _PROVINCE, _CITY, _COUNTY = 1, 2, 3
@@ -72,10 +73,7 @@ class NameMatcher:
             return self.automaton.matches(text)
         except UnicodeEncodeError:
             # A lone surrogate has no UTF-8 form; no name contains one, and U+FFFD keeps offsets.
-            return self.automaton.matches(_LONE_SURROGATE_RE.sub("\ufffd", text))
-
-
-_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+            return self.automaton.matches(without_lone_surrogates(text))
 
 
 @dataclass(frozen=True, slots=True)

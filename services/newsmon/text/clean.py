@@ -32,6 +32,8 @@ _WIDTH_TABLE |= {code: None for code in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 
 # Translating only the runs that need it: `str.translate` looks up every character of the text.
 _WIDTH_RUN_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _WIDTH_TABLE) + "]+")
 
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
 _TERMINAL_MARKS = ("。", "！", "？", "!", "?", "…")
 _TERMINAL_CLOSERS = "”’」』）)"
 _SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;!?]")
@@ -161,6 +163,12 @@ def to_simplified(text: str) -> str:
     """Traditional characters mapped to Simplified one for one; the text's length never changes."""
     table, detector = _traditional_table()
     return detector.sub(lambda run: run.group().translate(table), text)
+
+
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate ("\\ud800", which JSON can carry) as U+FFFD: the same
+    length and offsets, and a form UTF-8 (and so the compiled stages) can take."""
+    return _LONE_SURROGATE_RE.sub("\ufffd", text)
 
 
 def normalize_characters(text: str) -> str:
