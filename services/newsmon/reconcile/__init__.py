@@ -1,0 +1,1 @@
+"""Reconcile: indicator mentions from many articles become one sourced observation per fact."""
