@@ -16,6 +16,7 @@ from newsmon.extract.metrics import (
 )
 from newsmon.text.clean import to_simplified
 
+MIN_METRICS = 150
 SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "metric-taxonomy.schema.json"
 # The ids before the taxonomy: dashboards, the demo site and the index key on them.
 EARLIER_IDS = {
@@ -43,6 +44,10 @@ def test_the_file_validates_against_its_schema(raw, schema):
     assert jsonschema_rs.meta.is_valid(schema)
     errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}" for e in jsonschema_rs.validator_for(schema).iter_errors(raw)]
     assert not errors, errors
+
+
+def test_the_taxonomy_covers_at_least_150_metrics():
+    assert len(metric_taxonomy()) >= MIN_METRICS
 
 
 def test_every_unit_is_a_family_of_the_fixed_list(schema):
@@ -101,12 +106,27 @@ def test_an_unknown_parent_is_refused(raw):
     [
         ("gdp", "gdp"), ("地区生产总值", "gdp"), ("GDP", "gdp"), ("國內生產總值", "gdp"), (" 经济总量 ", "gdp"),
         ("規上工業增加值", "industrial_value_added"), ("协议投资", "signed_amount"), ("其他", FALLBACK_METRIC_ID),
-        ("規模以上工業企業數", "enterprises_above_scale"),
+        ("規模以上工業企業數", "enterprises_above_scale"), ("住戶存款餘額", "household_deposits"),
+        ("第一产业增加值", "primary_industry_value_added"), ("技改投资", "tech_renovation_investment"),
         ("no_such_metric", None), ("地区生产总值增速", None), ("", None), (None, None),
     ],
 )
 def test_resolve_metric_takes_ids_names_and_wordings_in_either_script(text, expected):
     assert resolve_metric(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [
+        ("规上工业营业收入", "industrial_operating_revenue"), ("全县规模以上工业企业实现营业收入", "industrial_operating_revenue"),
+        ("第三产业增加值", "tertiary_industry_value_added"), ("人均地区生产总值", "gdp_per_capita"),
+        ("城镇常住居民人均可支配收入", "urban_disposable_income"), ("新签约项目", "signed_projects"),
+        ("在建项目", "projects_under_construction"), ("竣工项目", "completed_projects"),
+        ("工业投资", "industrial_investment"), ("固定资产投资", "fixed_asset_investment"),
+    ],
+)
+def test_the_longest_wording_decides_between_a_metric_and_its_parts(wording, expected):
+    assert metric_id(wording) == expected
 
 
 def test_metric_name_is_the_canonical_name():
