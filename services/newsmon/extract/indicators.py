@@ -370,4 +370,4 @@ def _read(
         found = _extractor().read(safe, safe, spans, mentions, rows, deictic, _period_dates(published))
         for record in found:
             record["quote"] = cleaned.text[record["quote_start"] : record["quote_end"]]
-    return add_meaning(found, text, [start for start, _, _ in spans], published, regions, context)
+    return add_meaning(found, text, cleaned.text, [start for start, _, _ in spans], published, regions, context)

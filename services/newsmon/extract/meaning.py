@@ -34,10 +34,11 @@ import yaml
 
 from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_id as metric_id_of, metric_name, metric_vocabulary
 from newsmon.extract.numbers import parse_number
-from newsmon.extract.periods import resolve_period
+from newsmon.extract.periods import PERIOD_RE, resolve_period
 from newsmon.extract.regions import Region, RegionContext, find_regions, gazetteer
 from newsmon.reconcile.keys import measure_of, observation_key
 
+_TEXT_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 _SENTENCE_END = "。！？!?；;\n"
 _CLAUSE_END = _SENTENCE_END + "，,：:"
 _LIST_SPLIT_RE = re.compile(r"[、和及与]|以及")
@@ -65,6 +66,7 @@ class _Words:
     comparison_re: re.Pattern[str]
     shared_rank_re: re.Pattern[str]
     name_lead_re: re.Pattern[str]
+    generic_metrics: frozenset[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -84,6 +86,7 @@ def _words() -> _Words:
         capacity_re=re.compile(_alternation(raw["capacity_words"])),
         stock_re=re.compile(_alternation(raw["stock_words"])),
         comparison_re=re.compile(f"(?:{_alternation(raw['comparison_words'])})$"),
+        generic_metrics=frozenset(map(str, raw["generic_metrics"])),
         name_lead_re=re.compile(f"(?:{_alternation(raw['name_lead_words'])})"),
         shared_rank_re=re.compile(rf"^(?P<n>[两二三四五六七八九十\d]+)(?:{_alternation(raw['shared_rank_words'])})"),
     )
@@ -95,7 +98,7 @@ def _words() -> _Words:
 # Scopes that are names of things (a project, a park, an enterprise, a team) rather than groupings.
 _NAMED_KINDS = frozenset({"project", "park", "enterprise", "team"})
 _ENTITY_COUNT_RE = re.compile(r"(?:企业|项目|公司|园区)$")
-_INHERITED_KINDS = frozenset({"project", "park", "enterprise", "sector"})
+_INHERITED_KINDS = frozenset({"project", "park", "enterprise", "sector", "industry", "other"})
 _GROUPING_SUFFIXES = ("行业", "产业", "领域", "板块", "集群", "产业链")
 
 
@@ -130,13 +133,15 @@ def split_scope(phrase: str | None) -> tuple[str, str, str] | None:
         return None
     covered = _wording_end_at_start(phrase)
     for end in range(2, len(phrase) + 1):
-        if end <= covered:
-            continue
         name = phrase[:end]
         kind = scope_kind_of_name(name)
         if kind is None:
             continue
         rest = phrase[end:].lstrip("的")
+        if kind in ("industry", "sector") and rest in words.generic_metrics:
+            return kind, name, rest  # "第一产业增加值", "农业产值": a branch of the total
+        if end <= covered:
+            continue
         if rest and not _wording_end_at_start(rest):
             continue
         if kind in _NAMED_KINDS and (not rest or _ENTITY_COUNT_RE.search(rest)):
@@ -304,6 +309,25 @@ def _dates(period: str | None, kind: str | None, published: date | None) -> tupl
     return (start.isoformat() if start else None, end.isoformat() if end else None)
 
 
+def _period_in_force(text: str, start: int, position: int) -> str | None:
+    """The last period named between `start` and `position` that is not a comparison base."""
+    comparison = _words().comparison_re
+    found = None
+    for match in PERIOD_RE.finditer(text, start, position):
+        if not comparison.search(text[max(start, match.start() - 3) : match.start()]):
+            found = match.group()
+    return found
+
+
+def reference_date(text: str, published: date | None) -> date | None:
+    """What dates relative periods: the publication date, else the last day of the first year the
+    text names ("2022年湘潭县国民经济和社会发展统计公报" -> 2022-12-31)."""
+    if published is not None:
+        return published
+    year = _TEXT_YEAR_RE.search(text)
+    return date(int(year.group(1)), 12, 31) if year else None
+
+
 def _comparison_period(record: dict, text: str, sentence: int) -> bool:
     """True when the record's period is only named as a comparison base ("较一季度")."""
     period = record.get("period")
@@ -327,6 +351,7 @@ def _tidy_metric(metric: str | None) -> str | None:
 def add_meaning(
     records: list[dict],
     text: str,
+    original: str,
     paragraph_starts: list[int],
     published: date | None,
     regions: RegionContext,
@@ -334,9 +359,12 @@ def add_meaning(
 ) -> list[dict]:
     """The walk's records with the version-2 fields set, in text order (see the module doc).
 
-    `text` is the Simplified text the quote offsets index; `context` the source's region.
+    `text` is the Simplified text the rules read, `original` the article in its own script (the
+    same offsets): the words a record quotes (metric, subject, scope, period) come from it.
+    `context` is the source's region.
     """
     gaz = gazetteer()
+    published = reference_date(text, published)
     records = _split_shared(records, text)
     fallback = context or regions.main
     region_in_force = fallback.code if fallback and fallback.code else (fallback.parent_codes[-1] if fallback and fallback.parent_codes else None)
@@ -378,7 +406,7 @@ def add_meaning(
         if scope_kind != "region" and total is not None and total["_paragraph"] == where.paragraph:
             between = text[total["quote_end"] : record["quote_start"]]
             enumerated = _words().opener_re.search(between) or _words().opener_re.search(text[where.sentence : record["quote_start"]])
-            if not record.get("metric"):
+            if not record.get("metric") or record["metric"] in _words().generic_metrics:
                 breakdown_of = total["metric"]
                 record["metric"], record["metric_id"] = total["metric"], total["metric_id"]
             elif enumerated and record["metric_id"] == total["metric_id"] != FALLBACK_METRIC_ID:
@@ -395,9 +423,10 @@ def add_meaning(
             region_code = region_in_force
 
         # 5. period
-        if previous is not None and previous["_paragraph"] == where.paragraph and _comparison_period(record, text, where.sentence):
-            for field in ("period", "period_start", "period_end"):
-                record[field] = previous.get(field)
+        if _comparison_period(record, text, where.sentence):
+            record["period"] = _period_in_force(text, where.paragraph, record["quote_start"]) or (
+                previous.get("period") if previous is not None and previous["_paragraph"] == where.paragraph else None
+            )
         kind = period_kind(record.get("period"), record.get("metric"), clause)
         own_period = bool(record.get("period")) and record["period"] in clause
         if kind == "plan" and not own_period and _words().capacity_re.search(clause):
@@ -425,5 +454,22 @@ def add_meaning(
         previous = record
     for record in records:
         del record["_paragraph"]
+        if original != text:
+            for field in _QUOTED_FIELDS:
+                record[field] = _in_script(record.get(field), text, original, record["quote_end"])
     return records
+
+
+_QUOTED_FIELDS = ("metric", "subject", "scope_name", "breakdown_of", "period", "rank_scope")
+
+
+def _in_script(phrase: str | None, text: str, original: str, near: int) -> str | None:
+    """`phrase` of the Simplified text as the article writes it (Traditional stays Traditional):
+    the occurrence nearest before `near`, else the first."""
+    if not phrase:
+        return phrase
+    at = text.rfind(phrase, 0, near + len(phrase))
+    if at < 0:
+        at = text.find(phrase)
+    return original[at : at + len(phrase)] if at >= 0 else phrase
 

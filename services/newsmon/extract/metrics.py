@@ -148,10 +148,3 @@ def metric_terms() -> list[str]:
     """Every metric wording, Simplified and Traditional, for the segmenter's dictionary."""
     return sorted(metric_vocabulary().id_by_wording)
 
-
-def metric_name(metric_id: str) -> str | None:
-    """Canonical name of a metric id (placeholder until the taxonomy lands: its first wording)."""
-    for wording, known in metric_vocabulary().id_by_wording.items():
-        if known == metric_id:
-            return wording
-    return None
