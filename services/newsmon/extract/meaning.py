@@ -96,6 +96,11 @@ def _words() -> _Words:
 
 
 # Scopes that are names of things (a project, a park, an enterprise, a team) rather than groupings.
+_VERB_ONLY_RE = re.compile(
+    r"^(?:较|比|同比|环比)?(?:去年同期|上年同期|上年|去年|上月|年初)?(?:增加|减少|提高|提升|下降|回落|跃升至|升至|降至|增长|加快|放缓|收窄|扩大)$"
+)
+_SIZE_CLASS_RE = re.compile(r"^(?:总投资|投资)?(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]+)?[万亿]?元(?:及)?以上(?:的)?[\u4e00-\u9fff]{0,4}(?:项目|企业)$")
+_PRODUCT_TAILS = ("产量",)
 _NAMED_KINDS = frozenset({"project", "park", "enterprise", "team"})
 _ENTITY_COUNT_RE = re.compile(r"(?:企业|项目|公司|园区)$")
 _INHERITED_KINDS = frozenset({"project", "park", "enterprise", "sector", "industry", "other"})
@@ -131,7 +136,13 @@ def split_scope(phrase: str | None) -> tuple[str, str, str] | None:
     words = _words()
     if words.name_lead_re.match(phrase):
         return None
+    if _SIZE_CLASS_RE.match(phrase):
+        return "other", phrase, ""  # "10亿元以上项目": a class of projects
     covered = _wording_end_at_start(phrase)
+    if phrase.endswith(_PRODUCT_TAILS) and covered < len(phrase) and len(phrase) > 3:
+        name = phrase[: -2]
+        if name not in words.not_scope_names and not _wording_end_at_start(name):
+            return "other", name, phrase[-2:]  # "服装产量": a product
     for end in range(2, len(phrase) + 1):
         name = phrase[:end]
         kind = scope_kind_of_name(name)
@@ -328,14 +339,14 @@ def reference_date(text: str, published: date | None) -> date | None:
     return date(int(year.group(1)), 12, 31) if year else None
 
 
-def _comparison_period(record: dict, text: str, sentence: int) -> bool:
-    """True when the record's period is only named as a comparison base ("较一季度")."""
+def _borrowed_period(record: dict, text: str) -> bool:
+    """True when the walk's period is not the figure's: named only after the figure (the walk
+    spreads a clause's period over its segment), or named last as a comparison base ("较一季度")."""
     period = record.get("period")
     if not period:
         return False
-    window = text[sentence : record["quote_end"]]
-    found = [m.start() for m in re.finditer(re.escape(period), window)]
-    return bool(found) and all(_words().comparison_re.search(window[max(0, at - 3) : at]) for at in found)
+    at = text.rfind(period, 0, record["quote_end"])
+    return at < 0 or bool(_words().comparison_re.search(text[max(0, at - 3) : at]))
 
 
 # --- the pass ----------------------------------------------------------------------------------
@@ -403,7 +414,13 @@ def add_meaning(
 
         # 3. breakdowns
         breakdown_of = None
-        if scope_kind != "region" and total is not None and total["_paragraph"] == where.paragraph:
+        if _VERB_ONLY_RE.match(record.get("metric") or "") and previous is not None and previous["_sentence"] == where.sentence:
+            # "跃升至88.3%", "较去年同期增加1008家": the figure before's metric, measured again
+            record["metric"], record["metric_id"] = previous["metric"], previous["metric_id"]
+        if scope_kind == "region" and not record.get("metric") and total is not None and record.get("value") is not None:
+            # "福州市75个，厦门市9个": the total's metric, region by region
+            record["metric"], record["metric_id"] = total["metric"], total["metric_id"]
+        if scope_kind != "region" and total is not None:
             between = text[total["quote_end"] : record["quote_start"]]
             enumerated = _words().opener_re.search(between) or _words().opener_re.search(text[where.sentence : record["quote_start"]])
             if not record.get("metric") or record["metric"] in _words().generic_metrics:
@@ -423,7 +440,7 @@ def add_meaning(
             region_code = region_in_force
 
         # 5. period
-        if _comparison_period(record, text, where.sentence):
+        if not record.get("period") or _borrowed_period(record, text):
             record["period"] = _period_in_force(text, where.paragraph, record["quote_start"]) or (
                 previous.get("period") if previous is not None and previous["_paragraph"] == where.paragraph else None
             )
@@ -448,12 +465,12 @@ def add_meaning(
             measure=measure_of(record),
         )
         record["observation_key"] = observation_key(record)
-        record["_paragraph"] = where.paragraph
+        record["_paragraph"], record["_sentence"] = where.paragraph, where.sentence
         if scope_kind == "region" and record.get("metric"):
             total = record
         previous = record
     for record in records:
-        del record["_paragraph"]
+        del record["_paragraph"], record["_sentence"]
         if original != text:
             for field in _QUOTED_FIELDS:
                 record[field] = _in_script(record.get(field), text, original, record["quote_end"])
