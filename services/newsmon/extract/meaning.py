@@ -96,6 +96,8 @@ def _words() -> _Words:
 
 
 # Scopes that are names of things (a project, a park, an enterprise, a team) rather than groupings.
+# A duration ("26天后开工") measures a process, not a period's flow: it inherits no period.
+_DURATION_UNITS = frozenset({"天", "小时", "个工作日", "个月", "分钟", "周"})
 _VERB_ONLY_RE = re.compile(
     r"^(?:较|比|同比|环比)?(?:去年同期|上年同期|上年|去年|上月|年初)?(?:增加|减少|提高|提升|下降|回落|跃升至|升至|降至|增长|加快|放缓|收窄|扩大)$"
 )
@@ -440,7 +442,8 @@ def add_meaning(
             region_code = region_in_force
 
         # 5. period
-        if not record.get("period") or _borrowed_period(record, text):
+        inherits = not record.get("period") and record.get("unit_normalized") not in _DURATION_UNITS
+        if inherits or _borrowed_period(record, text):
             record["period"] = _period_in_force(text, where.paragraph, record["quote_start"]) or (
                 previous.get("period") if previous is not None and previous["_paragraph"] == where.paragraph else None
             )
