@@ -101,6 +101,13 @@ def test_an_unknown_parent_is_refused(raw):
         load_taxonomy({**raw, "metrics": metrics})
 
 
+def test_a_parent_cycle_is_refused(raw):
+    metrics = dict(raw["metrics"])
+    metrics["gdp"] = dict(metrics["gdp"], parent="primary_industry_value_added")
+    with pytest.raises(TaxonomyError, match="cycle: gdp -> primary_industry_value_added -> gdp"):
+        load_taxonomy({**raw, "metrics": metrics})
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
