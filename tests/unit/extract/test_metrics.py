@@ -80,6 +80,13 @@ def test_every_wording_maps_to_its_own_id():
             assert metric_id(wording) == metric.id, wording
 
 
+def test_names_and_wordings_are_simplified_and_the_vocabulary_maps_traditional_too():
+    for metric in metric_taxonomy().values():
+        for text in (metric.name, *metric.wordings):
+            assert to_simplified(text) == text, (metric.id, text)
+    assert metric_vocabulary().id_by_wording["國內生產總值"] == "gdp"
+
+
 def test_traditional_forms_are_spellings_of_the_name_or_a_wording():
     for metric in metric_taxonomy().values():
         simplified = {metric.name, *metric.wordings}
