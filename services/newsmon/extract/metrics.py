@@ -109,7 +109,8 @@ def metric_vocabulary() -> MetricVocabulary:
 
 
 def metric_id(metric: str | None) -> str:
-    """Canonical id of a metric wording: the id of the longest known wording it contains."""
+    """Canonical id of a metric phrase: scanning left to right, the longest wording at each
+    position, and of those the longest (the first of equals); "other" when it holds none."""
     if not metric:
         return FALLBACK_METRIC_ID
     vocabulary = metric_vocabulary()
