@@ -27,7 +27,7 @@ from tests.kafka_helpers import read_topic
 
 pytestmark = pytest.mark.integration
 
-DELAY = 0.15
+DELAY = 0.3
 PORTAL_INTERVAL = 1.5
 
 
@@ -128,12 +128,13 @@ async def test_two_workers_crawl_portal_listing_and_epaper_once(ready: Settings,
         assert truth["title"] == record["title"] and "\ufffd" not in record["text"]
     assert sum(1 for u in portal_urls if not expected[u]["dated_in_body"]) >= 6
 
-    # per-host delay: request arrivals on one host at least the delay apart (less a little for
-    # connection set-up; see test_crawler.py)
+    # per-host delay: request arrivals on one host at least the delay apart, less what a new
+    # connection on a loaded machine adds to one arrival (up to ~0.13 s seen; see test_crawler.py).
+    # Two owners of one host would show gaps near 0.
     for host in {urlsplit(portal_base).netloc, urlsplit(paper_base).netloc}:
         starts = sorted(t for t, h, path, _ in requests if h == host and path != "/robots.txt")
         gaps = [b - a for a, b in zip(starts, starts[1:])]
-        assert min(gaps) >= DELAY - 0.1, (host, min(gaps))
+        assert min(gaps) >= DELAY - 0.15, (host, min(gaps))
 
     new_articles = [path for _, _, path, _ in after_new if "/t20" in path]
     assert new_articles == [added.path]

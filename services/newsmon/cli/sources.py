@@ -13,7 +13,7 @@ from newsmon.cli._app import app
 
 sources_app = typer.Typer(help="The sources file: check entries before the crawler uses them.")
 app.add_typer(sources_app, name="sources")
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def _ad_hoc(url: str) -> dict:
@@ -104,3 +104,11 @@ def _show(report) -> None:
     for note in report.notes:
         console.print(f"  note: {note}", markup=False, highlight=False)
     console.print(f"  [red]error: {report.error}[/red]" if report.error else "  [green]ok[/green]")
+
+
+@sources_app.command()
+def schema() -> None:
+    """Print the sources file's JSON Schema (schemas/sources.schema.json is this output)."""
+    from newsmon.crawl.sources import sources_json_schema
+
+    typer.echo(json.dumps(sources_json_schema(), ensure_ascii=False, indent=2))

@@ -59,7 +59,7 @@ def test_caption_and_credit_stay_out_of_the_body(width: int) -> None:
     text = "\n".join([HEADLINE, BYLINE, *column(PARAGRAPHS[:2], width), CAPTION, CREDIT, *column(PARAGRAPHS[2:], width)])
     result = clean(text)
     assert bodies(text) == PARAGRAPHS
-    assert CREDIT in result.bylines
+    assert CREDIT in result.bylines and result.captions == [CAPTION]
     assert all(CAPTION not in p for p in bodies(text))
 
 
