@@ -17,7 +17,7 @@ from newsmon.crawl import epaper as epapers
 from newsmon.crawl.errors import CrawlError
 from newsmon.crawl.feeds import parse_feed, parse_sitemap
 from newsmon.crawl.fetcher import Fetcher, FetchResult
-from newsmon.crawl.links import parse_page
+from newsmon.crawl.links import article_links, parse_page
 from newsmon.crawl.listing import poll_listing
 from newsmon.crawl.page import extract_page
 from newsmon.crawl.sources import Source
@@ -78,6 +78,10 @@ def _diagnose(body: bytes, url: str, content_type: str | None) -> str:
     hrefs = [a.get("href") for a in page.tree.iter("a", "area") if a.get("href")]
     if not hrefs:
         return "the page has no links at all (a page built by JavaScript? look for its data URL)"
+    default = article_links(page)
+    if default:
+        sample = ", ".join(link.url for link in default[:3])
+        return f"the default rules would take {len(default)} links ({sample}): check link_pattern / link_selector"
     scripts = sum(1 for s in page.tree.iter("script") if "createPageHTML" in (s.text or "") or "document.write" in (s.text or ""))
     local = [h for h in hrefs if not h.startswith(("http", "//", "javascript:", "#"))][:5]
     hint = f"{len(hrefs)} links, none taken; some of them: {', '.join(local or hrefs[:5])}"
