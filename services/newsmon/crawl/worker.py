@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError
 from aiokafka.partitioner import DefaultPartitioner
 
 from newsmon import metrics, records
@@ -153,7 +154,10 @@ class CrawlWorker:
                     messages = [m for ms in batch.values() for m in ms]
                     if not await finish_within(self._fetch_locked(messages), stop, self.settings.crawl_stop_wait_s):
                         break  # stopped mid-batch: uncommitted, so the next owner fetches it again
-                    await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
+                    try:
+                        await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
+                    except CommitFailedError as exc:  # a rebalance came first: the new owner gets the batch
+                        log.warning("frontier commit lost to a rebalance (%s); its tasks are redelivered", exc)
         finally:
             # A cancelled poll recorded nothing: the feed's next owner polls it again.
             await _wait_or_cancel(list(self.polling.values()), self.settings.crawl_stop_wait_s)
