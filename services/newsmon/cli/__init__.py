@@ -15,5 +15,6 @@ from newsmon.cli import page as _page  # noqa: F401
 from newsmon.cli import text as _text  # noqa: F401
 from newsmon.cli import kibana as _kibana  # noqa: F401
 from newsmon.cli import demo as _demo  # noqa: F401
+from newsmon.cli import health as _health  # noqa: F401
 
 __all__ = ["app"]
