@@ -121,6 +121,19 @@ class WheelInstall:
         return self.venv / "bin"
 
 
+def base_python() -> str:
+    """A Python of this version that any user can run (a venv links to it; pyenv's under /root is
+    not), like the image's /usr/local/bin/python."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for directory in ("/usr/local/bin", "/usr/bin"):
+        candidate = Path(directory) / version
+        if candidate.exists() and os.stat(candidate.resolve()).st_mode & 0o005 == 0o005 and all(
+            os.stat(parent).st_mode & 0o001 for parent in candidate.resolve().parents
+        ):
+            return str(candidate)
+    return sys.executable
+
+
 @pytest.fixture(scope="session")
 def wheel_install() -> WheelInstall:
     """The wheel built by scripts/build-wheel, installed with its dependencies into a fresh venv.
@@ -135,7 +148,9 @@ def wheel_install() -> WheelInstall:
     assert built.returncode == 0, built.stderr[-3000:]
     (wheel,) = dist.glob("newsmon-*.whl")
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([base_python(), "-m", "venv", str(venv)], check=True)
+    # venv's bundled pip can be old enough to trip over extras (lxml[html-clean]); the image's is current.
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     installed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
                                capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr[-3000:]
