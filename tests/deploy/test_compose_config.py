@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+import newsmon
+
 from newsmon.crawl.sources import parse_sources
 from newsmon.settings import Settings
 from tests.deploy.conftest import REPO, Stage, settings_from_env
@@ -60,6 +62,7 @@ def test_newsmon_services_run_real_commands_with_real_settings(project: dict, ru
     print("compose services:", ", ".join(f"{n} ({' '.join(s['command'])})" for n, s in services.items()))
     assert set(services) >= {"newsmon-init", "demo-site", *WORKERS, "kibana-setup"}
     for name, service in services.items():
+        assert service["image"] == f"newsmon:{newsmon.__version__}", name
         assert_cli_command(service["command"])
         assert set(service.get("environment", {})) <= SETTING_ENV, name
         container_settings(service, runtime_stage)  # every value parses
