@@ -22,7 +22,7 @@ from aiokafka import ConsumerRebalanceListener, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
 from newsmon import metrics, records
-from newsmon.connections import make_consumer, make_producer
+from newsmon.connections import commit_or_redeliver, make_consumer, make_producer
 from newsmon.crawl.errors import CrawlError, RobotsDisallowed
 from newsmon.crawl.feeds import FeedEntry, parse_feed, parse_sitemap
 from newsmon.crawl.fetcher import Fetcher
@@ -149,7 +149,7 @@ class CrawlWorker:
                     messages = [m for ms in batch.values() for m in ms]
                     if not await finish_within(self._fetch_locked(messages), stop, self.settings.crawl_stop_wait_s):
                         break  # stopped mid-batch: uncommitted, so the next owner fetches it again
-                    await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
+                    await commit_or_redeliver(consumer, {tp: ms[-1].offset + 1 for tp, ms in batch.items()}, "crawl")
         finally:
             # A cancelled poll recorded nothing: the feed's next owner polls it again.
             await _wait_or_cancel(list(self.polling.values()), self.settings.crawl_stop_wait_s)
