@@ -18,6 +18,10 @@ CRAWL_ROBOTS_REFUSALS = Counter("newsmon_crawl_robots_refusals_total", "URLs ref
 CRAWL_DEADLETTERS = Counter("newsmon_crawl_deadletters_total", "Articles lost to dead letters", ["reason"])
 CRAWL_ARTICLES = Counter("newsmon_crawl_articles_total", "Raw articles published", ["source"])
 
+COMMIT_REFUSED = Counter(
+    "newsmon_commit_refused_total", "Offset commits refused because the group rebalanced (batch redelivered)", ["worker"]
+)
+
 
 def serve(port: int) -> None:
     """Serve /metrics on `port` (0: not at all)."""

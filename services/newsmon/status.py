@@ -36,7 +36,8 @@ class Snapshot:
     failing_sources: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def table(self, workers: list[tuple[str, str, int]] | None = None) -> Table:
+    def table(self, workers: list[tuple[str, str, int, str | None]] | None = None) -> Table:
+        """The status view; `workers` are (name, state, restarts, last error line) of supervised children."""
         table = Table(title=f"newsmon · {self.taken_at:%H:%M:%S}", show_header=True)
         table.add_column("stage")
         table.add_column("count", justify="right")
@@ -49,8 +50,9 @@ class Snapshot:
         table.add_row("searchable", f"{self.indexed.get('articles', 0)} / {self.indexed.get('indicators', 0)}",
                       f"articles / indicators in Elasticsearch, indexing lag {self.lag.get('index', 0)}")
         table.add_row("dead letters", str(self.topic_records.get(DEADLETTER, 0)), "see `newsmon tail news.deadletter --from-beginning`")
-        for name, state, restarts in workers or []:
-            table.add_row(f"worker {name}", state, f"{restarts} restarts" if restarts else "")
+        for name, state, restarts, last_error in workers or []:
+            detail = f"{restarts} restarts, last: {last_error}" if restarts and last_error else (f"{restarts} restarts" if restarts else "")
+            table.add_row(f"worker {name}", state, detail)
         for error in self.errors:
             table.add_row("[red]error[/red]", "", error)
         return table
