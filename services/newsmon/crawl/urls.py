@@ -33,8 +33,8 @@ def canonical_url(url: str) -> str:
     """The canonical form of an absolute http(s) URL (w3lib's rules plus tracking/port removal).
 
     Lowercases scheme and host, IDNA-encodes the host, drops the fragment, default port, the
-    host's trailing dot and tracking parameters, sorts the query and normalises percent-encoding. A URL without a host
-    comes back w3lib-canonicalised only; one that cannot be parsed at all (a bad port, a broken
+    host's trailing dot and tracking parameters, sorts the query and normalises percent-encoding.
+    A URL without a host comes back w3lib-canonicalised only; one that cannot be parsed at all (a bad port, a broken
     IPv6 literal, a lone surrogate) raises ValueError.
     """
     parts = urlsplit(canonicalize_url(url.strip()))
@@ -46,7 +46,7 @@ def canonical_url(url: str) -> str:
     userinfo, _, hostport = parts.netloc.rpartition("@")
     host = hostport[: -len(f":{port}")] if port is not None else hostport.removesuffix(":")
     # "example.com." names the same host as "example.com" (the root label is implied).
-    host = host[:-1] if host.endswith(".") and not host.endswith("..") else host
+    host = host.removesuffix(".")
     netloc = (f"{userinfo}@" if userinfo else "") + host
     if port is not None and port != DEFAULT_PORTS.get(scheme):
         netloc += f":{port}"
