@@ -26,6 +26,7 @@ Pure functions over plain dicts; never raises on any text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -203,8 +204,15 @@ def _region_named_in(name: str) -> str | None:
 # --- text structure ----------------------------------------------------------------------------
 
 
+# How far back the context of a figure is read: a sentence, a clause or a period in force
+# further away than this is not its context (and the pass stays linear on any text).
+_REACH = 600
+
+
 def _start_after(text: str, position: int, limit: int, marks: str) -> int:
-    """The first offset after the last of `marks` before `position` (not before `limit`)."""
+    """The first offset after the last of `marks` before `position` (not before `limit`, nor
+    further back than _REACH)."""
+    limit = max(limit, position - _REACH)
     index = position - 1
     while index >= limit and text[index] not in marks:
         index -= 1
@@ -221,7 +229,8 @@ class _Place:
 
 
 def _place(text: str, paragraph_starts: list[int], start: int) -> _Place:
-    paragraph = max((p for p in paragraph_starts if p <= start), default=0)
+    at = bisect_right(paragraph_starts, start)
+    paragraph = paragraph_starts[at - 1] if at else 0
     return _Place(
         paragraph=paragraph,
         sentence=_start_after(text, start, paragraph, _SENTENCE_END),
@@ -335,7 +344,7 @@ def _period_in_force(text: str, start: int, position: int) -> str | None:
     """The last period named between `start` and `position` that is not a comparison base."""
     comparison = _words().comparison_re
     found = None
-    for match in PERIOD_RE.finditer(text, start, position):
+    for match in PERIOD_RE.finditer(text, max(start, position - _REACH), position):
         if not comparison.search(text[max(start, match.start() - 3) : match.start()]):
             found = match.group()
     return found
@@ -356,7 +365,7 @@ def _borrowed_period(record: dict, text: str) -> bool:
     period = record.get("period")
     if not period:
         return False
-    at = text.rfind(period, 0, record["quote_end"])
+    at = text.rfind(period, max(0, record["quote_start"] - _REACH), record["quote_end"])
     return at < 0 or bool(_words().comparison_re.search(text[max(0, at - 3) : at]))
 
 
@@ -494,11 +503,9 @@ _QUOTED_FIELDS = ("metric", "subject", "scope_name", "breakdown_of", "period", "
 
 def _in_script(phrase: str | None, text: str, original: str, near: int) -> str | None:
     """`phrase` of the Simplified text as the article writes it (Traditional stays Traditional):
-    the occurrence nearest before `near`, else the first."""
+    the occurrence nearest before `near` (within _REACH), else as it is."""
     if not phrase:
         return phrase
-    at = text.rfind(phrase, 0, near + len(phrase))
-    if at < 0:
-        at = text.find(phrase)
+    at = text.rfind(phrase, max(0, near - _REACH), near + len(phrase))
     return original[at : at + len(phrase)] if at >= 0 else phrase
 
