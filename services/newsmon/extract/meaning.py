@@ -33,7 +33,9 @@ from functools import lru_cache
 from importlib.resources import files
 import yaml
 
-from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_id as metric_id_of, metric_name, metric_vocabulary
+from newsmon.extract.metrics import (
+    FALLBACK_METRIC_ID, metric_id as metric_id_of, metric_name, metric_taxonomy, metric_vocabulary,
+)
 from newsmon.extract.numbers import parse_number
 from newsmon.extract.periods import PERIOD_RE, resolve_period
 from newsmon.extract.regions import Region, RegionContext, find_regions, gazetteer
@@ -238,6 +240,19 @@ def _place(text: str, paragraph_starts: list[int], start: int) -> _Place:
     )
 
 
+def _total_for(record: dict, totals: list[dict]) -> dict | None:
+    """The region-wide figure `record` may break down: the newest flow (a metric that adds up, or
+    one outside the taxonomy) measured in the same unit family, else the newest flow."""
+    taxonomy = metric_taxonomy()
+    flows = [
+        t for t in totals
+        if t["metric_id"] == FALLBACK_METRIC_ID or (t["metric_id"] in taxonomy and taxonomy[t["metric_id"]].additive)
+    ]
+    unit = record.get("unit_normalized") if record.get("value") is not None else None
+    same_unit = [t for t in flows if unit is None or t.get("unit_normalized") == unit]
+    return (same_unit or flows or [None])[-1]
+
+
 def _names_subject(clause: str, subject: str | None) -> bool:
     """True when the clause names its subject itself (a region name or "全县/我区…")."""
     return bool(subject and subject in clause) or bool(_DEICTIC_IN_CLAUSE_RE.search(clause))
@@ -399,7 +414,7 @@ def add_meaning(
     records = _split_shared(records, text)
     fallback = context or regions.main
     region_in_force = fallback.code if fallback and fallback.code else (fallback.parent_codes[-1] if fallback and fallback.parent_codes else None)
-    total: dict | None = None
+    totals: list[dict] = []  # region-wide figures that later ones may break down, newest last
     previous: dict | None = None
     sentence, sentence_scope = -1, None
     for record in records:
@@ -437,6 +452,7 @@ def add_meaning(
         if _VERB_ONLY_RE.match(record.get("metric") or "") and previous is not None and previous["_sentence"] == where.sentence:
             # "跃升至88.3%", "较去年同期增加1008家": the figure before's metric, measured again
             record["metric"], record["metric_id"] = previous["metric"], previous["metric_id"]
+        total = _total_for(record, totals)
         if scope_kind == "region" and not record.get("metric") and total is not None and record.get("value") is not None:
             # "福州市75个，厦门市9个": the total's metric, region by region
             record["metric"], record["metric_id"] = total["metric"], total["metric_id"]
@@ -488,7 +504,7 @@ def add_meaning(
         record["observation_key"] = observation_key(record)
         record["_paragraph"], record["_sentence"] = where.paragraph, where.sentence
         if scope_kind == "region" and record.get("metric"):
-            total = record
+            totals = [*totals[-7:], record]
         previous = record
     for record in records:
         del record["_paragraph"], record["_sentence"]
