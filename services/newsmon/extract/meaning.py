@@ -59,7 +59,7 @@ _METRIC_HEAD_RE = re.compile(r"^(?:达产后|投产后|建成后|满产后|产�
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    suffixes: tuple[tuple[str, str], ...]  # (suffix, kind), longest first
+    suffixes: dict[str, tuple[tuple[str, str], ...]]  # last character -> (suffix, kind), longest first
     sector_heads: tuple[str, ...]
     not_scope_names: frozenset[str]
     opener_re: re.Pattern[str]
@@ -79,9 +79,12 @@ def _alternation(words: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     raw = yaml.safe_load(files("newsmon.extract").joinpath("data/meaning.yaml").read_text("utf-8"))
-    suffixes = [(str(s), kind) for kind, words in raw["scope_suffixes"].items() for s in words]
+    suffixes: dict[str, list[tuple[str, str]]] = {}
+    for kind, words in raw["scope_suffixes"].items():
+        for suffix in map(str, words):
+            suffixes.setdefault(suffix[-1], []).append((suffix, kind))
     return _Words(
-        suffixes=tuple(sorted(suffixes, key=lambda pair: len(pair[0]), reverse=True)),
+        suffixes={last: tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)) for last, pairs in suffixes.items()},
         sector_heads=tuple(map(str, raw["sector_heads"])),
         not_scope_names=frozenset(map(str, raw["not_scope_names"])),
         opener_re=re.compile(_alternation(raw["enumeration_openers"])),
@@ -117,7 +120,7 @@ def scope_kind_of_name(name: str) -> str | None:
     words = _words()
     if not name or name in words.not_scope_names:
         return None
-    for suffix, kind in words.suffixes:
+    for suffix, kind in words.suffixes.get(name[-1], ()):
         # a one-character suffix ("业") needs two characters before it: "工业" is no industry name
         if name.endswith(suffix) and len(name) - len(suffix) >= (2 if len(suffix) == 1 else 1):
             if kind == "industry" and suffix == "产业" and name.startswith(words.sector_heads):
@@ -193,6 +196,7 @@ def region_level(code: str | None) -> str | None:
     return "county" if len(code) == 6 else "town"
 
 
+@lru_cache(maxsize=4096)
 def _region_named_in(name: str) -> str | None:
     """The most specific division named inside a scope's name ("房县…产业园项目" -> 420325)."""
     best: tuple[int, str] | None = None
