@@ -316,10 +316,13 @@ def _split_shared(records: list[dict], text: str) -> list[dict]:
         if parts and len(group) == 1 and _SHARED_WORDS_RE.search(record["quote"]) and record.get("value") is None:
             out.extend({**record, "metric": part, "metric_id": metric_id_of(part)} for part in parts)
             continue
-        if parts and len(group) == len(parts) and _RESPECTIVELY in record["quote"]:
+        if len(group) > 1 and _RESPECTIVELY in record["quote"]:
+            # "A、B分别增长x%、y%": the rates after the first are rates too, each of its own metric
             as_growth = record.get("growth_pct") is not None and record.get("value") is None
-            for part, member in zip(parts, group, strict=True):
-                member = {**member, "metric": part, "metric_id": metric_id_of(part)}
+            names = parts if len(parts) == len(group) else [None] * len(group)
+            for part, member in zip(names, group, strict=True):
+                if part is not None:
+                    member = {**member, "metric": part, "metric_id": metric_id_of(part)}
                 if as_growth and member.get("growth_pct") is None and member.get("unit_normalized") == "percent":
                     member.update(
                         growth_pct=member["value"], growth_basis=record.get("growth_basis"),
