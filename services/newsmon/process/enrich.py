@@ -15,7 +15,8 @@ from newsmon.text.clean import clean
 from newsmon.text.fingerprint import simhash
 from newsmon.text.segment import segment_for_index
 
-EXTRACTOR_VERSION = "1"
+# 2: the version-2 fields (scope, region, breakdowns, period kind, observation key) and the taxonomy ids
+EXTRACTOR_VERSION = "2"
 
 
 def _parse_time(value: str | None) -> datetime | None:
