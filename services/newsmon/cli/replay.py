@@ -35,7 +35,7 @@ def replay(
         task = bar.add_task("replaying news.raw", total=None)
         counts = asyncio.run(run_replay(settings, plan, lambda done, total: bar.update(task, completed=done, total=total)))
     console.print(f"replayed {counts['records']} records: {counts['articles']} articles, "
-                  f"{counts['indicators']} indicators, {counts['invalid']} invalid, {counts['failed']} failed; aliases switched")
+                  f"{counts['indicators']} indicators, {counts['observations']} observations, {counts['invalid']} invalid, {counts['failed']} failed; aliases switched")
 
 
 @app.command()
