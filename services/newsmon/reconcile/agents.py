@@ -83,7 +83,7 @@ def register(app: faust.App, settings: Settings) -> None:
             return
         try:
             now = datetime.now(UTC).isoformat()
-            observation, change = apply(observations[key], record, key,
+            observation, change = apply(observations.get(key), record, key,
                                         extractor_version=record.get("extractor_version") or EXTRACTOR_VERSION, now=now)
             if change is None:
                 return
