@@ -13,6 +13,7 @@ from newsmon.cli import search as _search  # noqa: F401
 from newsmon.cli import replay as _replay  # noqa: F401
 from newsmon.cli import page as _page  # noqa: F401
 from newsmon.cli import text as _text  # noqa: F401
+from newsmon.cli import taxonomy as _taxonomy  # noqa: F401
 from newsmon.cli import kibana as _kibana  # noqa: F401
 from newsmon.cli import demo as _demo  # noqa: F401
 
