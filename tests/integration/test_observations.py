@@ -164,6 +164,17 @@ async def test_reports_reconcile_into_observations_with_sources_conflicts_and_re
         lines = result.splitlines()
         assert lines[0].startswith("DATAFLOW,REF_AREA,") and len(lines) == 13
         assert ",2023," in lines[1] and ",2023-01," in lines[-1] and ",2023-01-01/2023-08-31," in result
+        series = json.loads(newsmon(ready, "series", "--metric", "社会消费品零售总额", "--region", "张湾区", "--json"))
+        assert [(p["period"], round(p["value"] / 1e8, 2)) for p in series] == [
+            (f"2023-Q{q}", round(sum(monthly[: 3 * q]), 2)) for q in (1, 2, 3, 4)]
+        series = json.loads(newsmon(ready, "series", "--metric", "retail_sales", "--region", "十堰市", "--derive-monthly", "--json"))
+        assert [round(p["value"] / 1e8, 2) for p in series] == monthly
+        chart = tmp_path / "retail.png"
+        done = subprocess.run([str(NEWSMON), "series", "--metric", "retail_sales", "--region", "十堰市", "--by", "month",
+                               "--chart", str(chart)], env=settings_env(ready), capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and chart.stat().st_size > 10_000, done.stdout + done.stderr
+        assert "missing from" not in done.stderr  # matplotlib warns of every glyph its font lacks
+        assert "亿元" in done.stdout and "2023-01-01/2023-08-31" in done.stdout
         assert processor.alive() and indexer.alive(), processor.log()[-3000:]
     finally:
         processor.stop()

@@ -155,6 +155,14 @@ def observations(
     console.print(f"{len(found)} observations")
 
 
+def _metric_info(metric: str):  # noqa: ANN202 - newsmon.extract.metrics.Metric, imported lazily
+    """The taxonomy entry of a metric id or wording (the fallback "other" when it names none)."""
+    from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_id, metric_taxonomy, resolve_metric
+
+    taxonomy = metric_taxonomy()
+    return taxonomy.get(resolve_metric(metric) or metric_id(metric)) or taxonomy[FALLBACK_METRIC_ID]
+
+
 def _with_unit(value: float, unit: str) -> str:
     """147亿元 rather than 14700000000 CNY."""
     from newsmon.index.chart import scale_for
