@@ -175,10 +175,24 @@ async def test_reports_reconcile_into_observations_with_sources_conflicts_and_re
         assert done.returncode == 0 and chart.stat().st_size > 10_000, done.stdout + done.stderr
         assert "missing from" not in done.stderr  # matplotlib warns of every glyph its font lacks
         assert "亿元" in done.stdout and "2023-01-01/2023-08-31" in done.stdout
+        assert [o["change"] for o in tail(ready, "--where", "change=conflict")] == ["conflict"]
+        assert {o["observation_key"] for o in tail(ready, "--where", f"observation_key={key}")} == {key}
         assert processor.alive() and indexer.alive(), processor.log()[-3000:]
     finally:
         processor.stop()
         indexer.stop()
+
+
+def tail(settings: Settings, *where: str, wait_s: float = 20) -> list[dict[str, Any]]:
+    """What `newsmon tail news.observations --from-beginning --json` prints within `wait_s`."""
+    proc = subprocess.Popen([str(NEWSMON), "tail", "news.observations", "--from-beginning", "--json", *where],
+                            env=settings_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, _ = proc.communicate(timeout=wait_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
 async def _count_is(settings: Settings, alias: str, n: int) -> bool:

@@ -221,8 +221,8 @@ def series(
 
 @app.command()
 def tail(
-    topic: str = typer.Argument("news.indicators", help="news.raw, news.articles, news.indicators or news.deadletter."),
-    where: list[str] = typer.Option(None, help="field=value filters, all must hold (e.g. subject_code=420303)."),
+    topic: str = typer.Argument("news.indicators", help="news.raw, news.articles, news.indicators, news.observations or news.deadletter."),
+    where: list[str] = typer.Option(None, help="field=value filters, all must hold (subject_code=420303, change=conflict)."),
     from_beginning: bool = typer.Option(False, help="Start at the oldest record instead of new ones."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON record per line."),
 ) -> None:
@@ -259,6 +259,16 @@ def tail(
 
 
 def _one_line(record: dict) -> str:
+    if "observation_key" in record and "sources" in record:
+        from newsmon.reconcile.periods import time_period
+        from newsmon.reconcile.table import obs_value
+
+        value = obs_value(record)
+        shown = "-" if value is None else _with_unit(value, record["unit_normalized"]) if record["measure"] == "level" else f"{value:g}"
+        review = sum(1 for c in record["conflicts"] if c["status"] == "review")
+        return (f"[bold]{record['change']}[/bold] {record.get('region_name') or record['region_code']} "
+                f"{time_period(record['period_start'], record['period_end'])} {record.get('metric_name') or record['metric_id']} "
+                f"{shown}  ({record['source_count']} sources, {review} to review, by {record['authority']})")
     if "indicator_id" in record:
         value = f"{record['value']:g}{record['unit'] or ''}" if record.get("value") is not None else "-"
         growth = f" {record['growth_pct']:+g}%" if record.get("growth_pct") is not None else ""
