@@ -28,6 +28,7 @@ from importlib.resources import files
 import yaml
 
 from newsmon import _native
+from newsmon.extract.meaning import add_meaning
 from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_vocabulary
 from newsmon.extract.numbers import CHINESE_NUMERAL_CHARS
 from newsmon.extract.periods import (
@@ -63,6 +64,16 @@ class Indicator:
     quote_start: int
     quote_end: int
     core: bool
+    region_code: str | None
+    region_name: str | None
+    region_level: str | None
+    scope_kind: str
+    scope_name: str | None
+    breakdown_of: str | None
+    period_kind: str | None
+    metric_name: str | None
+    measure: str | None
+    observation_key: str | None
 
 
 _INDICATOR_FIELDS = tuple(spec.name for spec in fields(Indicator))
@@ -351,7 +362,7 @@ def _read(
     mentions, rows, deictic = _region_rows(regions, context)
     spans = [(p.start, p.end, p.kind == "body") for p in paragraphs]
     try:
-        return _extractor().read(text, cleaned.text, spans, mentions, rows, deictic, _period_dates(published))
+        found = _extractor().read(text, cleaned.text, spans, mentions, rows, deictic, _period_dates(published))
     except UnicodeEncodeError:
         # A lone surrogate ("\ud800", from JSON) is not text and has no UTF-8 form: the walk reads
         # it as U+FFFD, which keeps every offset (the worker refuses such records before this).
@@ -359,4 +370,4 @@ def _read(
         found = _extractor().read(safe, safe, spans, mentions, rows, deictic, _period_dates(published))
         for record in found:
             record["quote"] = cleaned.text[record["quote_start"] : record["quote_end"]]
-        return found
+    return add_meaning(found, text, cleaned.text, [start for start, _, _ in spans], published, regions, context)

@@ -147,3 +147,4 @@ def is_economic(metric: str | None) -> bool:
 def metric_terms() -> list[str]:
     """Every metric wording, Simplified and Traditional, for the segmenter's dictionary."""
     return sorted(metric_vocabulary().id_by_wording)
+

@@ -14,6 +14,10 @@ FIELDS = {
     "growth_pct": (float, int, type(None)), "growth_basis": (str, type(None)), "rank": (int, type(None)),
     "rank_scope": (str, type(None)), "qualifier": (str, type(None)), "quote": (str,), "quote_start": (int,),
     "quote_end": (int,), "core": (bool,),
+    "region_code": (str, type(None)), "region_name": (str, type(None)), "region_level": (str, type(None)),
+    "scope_kind": (str,), "scope_name": (str, type(None)), "breakdown_of": (str, type(None)),
+    "period_kind": (str, type(None)), "metric_name": (str, type(None)), "measure": (str, type(None)),
+    "observation_key": (str, type(None)),
 }
 
 GENRE = st.sampled_from(list(
