@@ -9,6 +9,7 @@ from newsmon.cli import run as _run  # noqa: F401
 from newsmon.cli import stack as _stack  # noqa: F401
 from newsmon.cli import workers as _workers  # noqa: F401
 from newsmon.cli import crawl as _crawl  # noqa: F401
+from newsmon.cli import sources as _sources  # noqa: F401
 from newsmon.cli import search as _search  # noqa: F401
 from newsmon.cli import replay as _replay  # noqa: F401
 from newsmon.cli import page as _page  # noqa: F401

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from copy import deepcopy
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -25,7 +26,9 @@ from zoneinfo import ZoneInfo
 import htmldate
 import lxml.html
 import trafilatura
+from cssselect import SelectorError, SelectorSyntaxError
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from readability import Document
 
 from newsmon.crawl.decode import decode_html
@@ -139,15 +142,23 @@ class Page:
         return record
 
 
-def extract_page(body: bytes, url: str | None = None, content_type: str | None = None) -> Page:
-    """Extract a `Page` from raw HTML bytes. Never raises on bad input: junk gives an empty text."""
+def extract_page(body: bytes, url: str | None = None, content_type: str | None = None,
+                 hints: dict[str, str | None] | None = None) -> Page:
+    """Extract a `Page` from raw HTML bytes. Never raises on bad input: junk gives an empty text.
+
+    `hints` (a source's `extract:` entry) maps "body", "title" and "date" to CSS selectors that
+    win over the general rules when they match something; one that matches nothing is ignored.
+    """
     html, encoding = decode_html(body, content_type)
     html = _NOT_XML_REFS.sub(" ", _NOT_XML_CHARS.sub("", html[:MAX_HTML_CHARS]))
     tree = _parse(html)
     if tree is None:
         return Page(None, "", None, None, None, url, encoding)
+    hints = hints or {}
+    hinted_title = _hinted(tree, hints.get("title"))
+    hinted_date = _hinted(tree, hints.get("date"))
     meta = _meta(tree)
-    text = _main_text(html, tree)
+    text = _hinted_body(tree, hints.get("body")) or _main_text(html, tree)
     page_text = _visible_text(tree)
     start, end = _locate(page_text, text)
     header = page_text[max(0, start - HEADER_WINDOW) : start]
@@ -158,14 +169,37 @@ def extract_page(body: bytes, url: str | None = None, content_type: str | None =
         logging.getLogger(__name__).debug("trafilatura metadata failed: %s", error)
         doc = None
     return Page(
-        title=(doc.title if doc and doc.title else _title(tree)),
+        title=hinted_title or (doc.title if doc and doc.title else _title(tree)),
         text=text,
-        published_at=_published(tree, meta, page_text, header, text),
+        published_at=(_parse_date(hinted_date) if hinted_date else None) or _published(tree, meta, page_text, header, text),
         author=_author(meta, header, text, footer),
         site_name=doc.sitename if doc else None,
         canonical_url=_canonical(tree) or url,
         encoding=encoding,
     )
+
+
+def _select(tree: etree._Element, selector: str | None) -> list[etree._Element]:
+    if not selector:
+        return []
+    try:
+        return CSSSelector(selector)(tree)
+    except (SelectorError, SelectorSyntaxError, etree.XPathError):  # checked when the sources file loads
+        return []
+
+
+def _hinted(tree: etree._Element, selector: str | None) -> str | None:
+    """Whitespace-collapsed text of the first element `selector` matches, if any has text."""
+    for element in _select(tree, selector):
+        text = re.sub(r"\s+", " ", element.text_content()).strip()
+        if text:
+            return text
+    return None
+
+
+def _hinted_body(tree: etree._Element, selector: str | None) -> str:
+    """Block text of every element `selector` matches, in document order (copies: the tree stays whole)."""
+    return "\n".join(t for element in _select(tree, selector) if (t := _block_text(deepcopy(element))))
 
 
 # --- parsing ---------------------------------------------------------------------------------

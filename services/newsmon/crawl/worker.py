@@ -1,4 +1,5 @@
-"""A crawler worker: polls its sources' feeds and fetches its hosts' pages into news.raw.
+"""A crawler worker: polls its sources (feeds, sitemaps, listing pages, e-paper editions) and
+fetches its hosts' pages into news.raw.
 
 Workers share one consumer group over crawl.frontier, whose records are keyed by host. The
 worker that owns a host's partition is the only one fetching that host's pages and polling the
@@ -15,23 +16,27 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Collection
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError
 from aiokafka.partitioner import DefaultPartitioner
 
 from newsmon import metrics, records
 from newsmon.connections import make_consumer, make_producer
-from newsmon.crawl.errors import CrawlError, RobotsDisallowed
+from newsmon.crawl.epaper import edition_date, editions_due, next_check, read_edition
+from newsmon.crawl.epaper import today as edition_today
+from newsmon.crawl.errors import CrawlError, RefusedURL, RobotsDisallowed
 from newsmon.crawl.feeds import FeedEntry, parse_feed, parse_sitemap
-from newsmon.crawl.fetcher import Fetcher
+from newsmon.crawl.fetcher import Fetcher, FetchResult
+from newsmon.crawl.listing import poll_listing
 from newsmon.crawl.page import extract_page
 from newsmon.crawl.publisher import fetch_task, now_iso, raw_article
 from newsmon.crawl.schedule import is_flagged, next_poll, wants_full_fetch
 from newsmon.crawl.sources import Source, SourceFile
 from newsmon.crawl.state import CrawlState
-from newsmon.crawl.urls import article_id, canonical_url, host_key
+from newsmon.crawl.urls import article_id, host_key
 from newsmon.deadletter import envelope
 from newsmon.settings import Settings
 from newsmon.topics import DEADLETTER, RAW
@@ -149,7 +154,10 @@ class CrawlWorker:
                     messages = [m for ms in batch.values() for m in ms]
                     if not await finish_within(self._fetch_locked(messages), stop, self.settings.crawl_stop_wait_s):
                         break  # stopped mid-batch: uncommitted, so the next owner fetches it again
-                    await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
+                    try:
+                        await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
+                    except CommitFailedError as exc:  # a rebalance came first: the new owner gets the batch
+                        log.warning("frontier commit lost to a rebalance (%s); its tasks are redelivered", exc)
         finally:
             # A cancelled poll recorded nothing: the feed's next owner polls it again.
             await _wait_or_cancel(list(self.polling.values()), self.settings.crawl_stop_wait_s)
@@ -193,35 +201,106 @@ class CrawlWorker:
             "articles_found": previous.get("articles_found", 0), "polls": polls + 1,
             "not_modified": previous.get("not_modified", 0),
         }
-        started = time.monotonic()
+        next_at: datetime | None = None
         try:
-            async with self.limiter.slot(host_key(source.url())):
-                result = await self.fetcher.fetch(
-                    source.url(), etag=None if full else record["etag"],
-                    last_modified=None if full else record["last_modified"],
-                )
-            metrics.CRAWL_LATENCY.labels("feed").observe(time.monotonic() - started)
-            metrics.CRAWL_BYTES.inc(len(result.body))
-            if result.not_modified:
-                metrics.CRAWL_FETCHES.labels("feed", "not_modified").inc()
-                record["not_modified"] += 1
-                entries: list[FeedEntry] = []
+            if source.listing is not None:
+                await self._poll_listing(source, record, previous, full)
+            elif source.epaper is not None:
+                next_at = await self._poll_epaper(source, record, previous)
             else:
-                metrics.CRAWL_FETCHES.labels("feed", "ok").inc()
-                record.update(etag=result.etag, last_modified=result.last_modified, last_full_fetch_at=now_iso())
-                entries, error = await self._entries(source, result.body, result.final_url, result.content_type)
-                if error:
-                    record["last_error"] = f"malformed feed: {error}"
-                    log.warning("source %s: malformed feed (%s); kept %d entries", source.id, error, len(entries))
-            record["articles_found"] += await self._queue(source, entries)
+                await self._poll_feed(source, record, full)
         except CrawlError as exc:
-            metrics.CRAWL_FETCHES.labels("feed", exc.reason).inc()
+            metrics.CRAWL_FETCHES.labels(source.kind, exc.reason).inc()
             errors = previous.get("errors", 0) + 1
             record.update(errors=errors, last_error=f"{exc.reason}: {exc}"[:500], flagged=is_flagged(errors))
             log.warning("source %s: poll failed (%s), %d in a row", source.id, exc.reason, errors)
-        record["next_poll_at"] = next_poll(datetime.now(UTC), interval, record["errors"]).isoformat()
+        if record["errors"] or next_at is None:
+            next_at = next_poll(datetime.now(UTC), interval, record["errors"])
+        record["next_poll_at"] = next_at.isoformat()
         await self.state.put_feed(record)
         self.stats["polls"] += 1
+
+    async def _get(self, source: Source, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """One index, list or edition page of `source`, politely. Only the source's own host is
+        fetched: another host may belong to another worker's partition (and its delay)."""
+        if host_key(url) != host_key(source.url()):
+            raise RefusedURL("other_host", f"{url} is not on {host_key(source.url())}")
+        started = time.monotonic()
+        async with self.limiter.slot(host_key(url)):
+            result = await self.fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        metrics.CRAWL_LATENCY.labels(source.kind).observe(time.monotonic() - started)
+        metrics.CRAWL_BYTES.inc(len(result.body))
+        metrics.CRAWL_FETCHES.labels(source.kind, "not_modified" if result.not_modified else "ok").inc()
+        self.stats["index_pages"] += 1
+        return result
+
+    async def _poll_feed(self, source: Source, record: dict[str, Any], full: bool) -> None:
+        result = await self._get(source, source.url(), etag=None if full else record["etag"],
+                                 last_modified=None if full else record["last_modified"])
+        if result.not_modified:
+            record["not_modified"] += 1
+            entries: list[FeedEntry] = []
+        else:
+            record.update(etag=result.etag, last_modified=result.last_modified, last_full_fetch_at=now_iso())
+            entries, error = await self._entries(source, result.body, result.final_url, result.content_type)
+            if error:
+                record["last_error"] = f"malformed feed: {error}"
+                log.warning("source %s: malformed feed (%s); kept %d entries", source.id, error, len(entries))
+        record["articles_found"] += await self._queue([fetch_task(source, e, via=source.kind) for e in entries])
+
+    def _known(self, url: str) -> bool:
+        ident = article_id(url)
+        return self.state.seen(ident) or ident in self.queued
+
+    async def _poll_listing(self, source: Source, record: dict[str, Any], previous: dict[str, Any], full: bool) -> None:
+        """Read the listing down to known links (crawl.listing); queue the new ones with the list's dates."""
+        found = await poll_listing(source.listing, lambda url, etag, lm: self._get(source, url, etag, lm), self._known,
+                                   None if full else previous.get("validators"), walk_all=full)
+        if found.failure is not None:
+            raise found.failure
+        record["validators"] = found.validators
+        record["not_modified"] += found.not_modified
+        if found.not_modified < len(source.listing.urls):
+            record["last_full_fetch_at"] = now_iso()
+        if found.errors:
+            record["last_error"] = "; ".join(found.errors)[:500]
+        if not found.links and not found.not_modified:
+            record["last_error"] = (record["last_error"] or "") + " no article links on the listing"
+            log.warning("source %s: no article links on %s", source.id, found.pages)
+        tasks = [fetch_task(source, FeedEntry(link.url, link.text or None, None, None, None), via="listing",
+                            fallback_published=link.date) for link in found.links]
+        record["articles_found"] += await self._queue(tasks)
+
+    async def _poll_epaper(self, source: Source, record: dict[str, Any], previous: dict[str, Any]) -> datetime:
+        """Read the editions due (crawl.epaper); queue their articles dated by edition. Returns
+        when to look next: tomorrow once today's edition is in, else after the wait interval."""
+        epaper = source.epaper
+        day = edition_today()
+        done = set(previous.get("editions", []))
+        tasks, failures = [], []
+        due = editions_due(epaper, day, done, first_poll=not previous)
+        for when in due:
+            try:
+                edition = await read_edition(epaper, when, lambda url: self._get(source, url))
+            except CrawlError as exc:
+                failures.append(exc)
+                log.warning("source %s: edition %s failed (%s)", source.id, when, exc.reason)
+                continue
+            if edition.errors:
+                record["last_error"] = "; ".join(edition.errors)[:500]
+            if edition.found or when < day:  # a past edition that is missing stays missing
+                done.add(when.isoformat())
+            if not edition.found:
+                log.info("source %s: no edition for %s (yet)", source.id, when)
+            published = edition_date(when)
+            tasks += [fetch_task(source, FeedEntry(a.url, a.title or None, published, None, None), via="epaper",
+                                 tags=(a.page,)) for a in edition.articles]
+        if due and len(failures) == len(due):
+            raise failures[0]
+        record["articles_found"] += await self._queue(tasks)
+        horizon = (day - timedelta(days=max(epaper.backfill_days, 1) + 1)).isoformat()
+        record["editions"] = sorted(d for d in done if d >= horizon)
+        return next_check(datetime.now(UTC), day.isoformat() in done, source.interval_s)
 
     async def _entries(self, source: Source, body: bytes, url: str, content_type: str | None) -> tuple[list[FeedEntry], str | None]:
         """Entries of a feed or sitemap, and what was wrong with it. Parsing runs in a thread: a
@@ -249,17 +328,15 @@ class CrawlWorker:
             entries += [FeedEntry(e.loc, None, None, None, None) for e in child_sitemap.entries]
         return entries, None
 
-    async def _queue(self, source: Source, entries: list[FeedEntry]) -> int:
-        """Send fetch tasks for entries not fetched yet (nor queued recently). Returns how many."""
+    async def _queue(self, tasks: list[dict[str, Any]]) -> int:
+        """Send the fetch tasks of articles not fetched yet (nor queued recently). Returns how many."""
         now = time.monotonic()
         self.queued = {k: t for k, t in self.queued.items() if now - t < 3600}
         futures = []
-        for entry in entries:
-            url = canonical_url(entry.link)
-            ident = article_id(url)
+        for task in tasks:
+            ident = task["article_id"]
             if self.state.seen(ident) or ident in self.queued:
                 continue
-            task = fetch_task(source, entry, via="feed" if source.feed else "sitemap")
             records.check(self.settings.schemas_dir, FRONTIER, task)
             futures.append(await self.producer.send(self.frontier, records.encode(task), key=task["host"].encode()))
             self.queued[ident] = now
@@ -301,7 +378,7 @@ class CrawlWorker:
         metrics.CRAWL_LATENCY.labels("page").observe(time.monotonic() - started)
         metrics.CRAWL_BYTES.inc(len(result.body))
         metrics.CRAWL_FETCHES.labels("page", "ok").inc()
-        page = await asyncio.to_thread(extract_page, result.body, result.final_url, result.content_type)
+        page = await asyncio.to_thread(extract_page, result.body, result.final_url, result.content_type, task.get("extract"))
         if not page.text.strip():
             await self._lost(task, "crawl.page", "empty_text", f"no main text found in {len(result.body)} bytes")
             return

@@ -9,9 +9,15 @@ What it serves (aiohttp, meant for 127.0.0.1):
   breadcrumb, info line, picture caption, related links, footer). A third are GBK, declared in a
   <meta>, only in the HTTP header, or nowhere; the rest UTF-8 (PublishedArticle says which).
 - `/robots.txt`, `/sitemap.xml`, `/img/<name>` (a 1x1 GIF).
-- `POST /admin/publish[?reprint=1]` publishes the next article at once and returns its URL;
-  `GET /admin/articles` lists every published article with its expected indicators (the ground
-  truth for end-to-end tests). Both answer loopback clients only.
+- `/gov/tjsj/index.html`, `index_1.html`, …: a government portal's paginated GBK list pages and
+  their articles, dates in the list and the body, none in meta tags (demo/portal.py).
+- `/epaper/html/<yyyy>-<mm>/<dd>/node_<p>.htm`: a 7-day e-paper, page indexes with image maps,
+  column-wrapped articles and one scanned page per edition (demo/epaper.py).
+- `POST /admin/publish[?reprint=1]` publishes the next article at once and returns its URL
+  (`?section=portal`: a new portal article, at the top of its list page 1);
+  `GET /admin/articles` lists every published feed article with its expected indicators (the
+  ground truth for end-to-end tests), `GET /admin/sections` the portal's and the e-paper's.
+  All answer loopback clients only.
 
 New articles appear every `interval_s` seconds (0: only on /admin/publish). Articles come from
 demo.generator, so a seed fixes the texts (their dates follow the wall clock).
@@ -27,7 +33,7 @@ import zlib
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
 from importlib.resources import files
@@ -36,6 +42,7 @@ from xml.etree import ElementTree as ET
 
 from aiohttp import web
 
+from newsmon.demo import epaper, portal
 from newsmon.demo.generator import SHANGHAI, ArticleGenerator, GeneratedArticle, vocabulary
 
 FEED_ITEMS = 50
@@ -52,6 +59,8 @@ ENCODINGS = (
     ("utf-8", "both"), ("utf-8", "header"), ("gbk", "none"), ("utf-8", "meta"),
 )
 BACKLOG_SPACING = timedelta(minutes=90)
+#: Portal articles online at start (one a day back from now): three list pages.
+PORTAL_BACKLOG = 20
 _EDITORS = ("刘洋", "陈静", "王芳", "张磊")
 _GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
 
@@ -77,8 +86,9 @@ class PublishedArticle:
 class SiteState:
     """The published articles and each feed's version. Publishing is synchronous and does no I/O."""
 
-    def __init__(self, seed: int, backlog: int, interval_s: float) -> None:
+    def __init__(self, seed: int, backlog: int, interval_s: float, portal_backlog: int = PORTAL_BACKLOG) -> None:
         self.interval_s = interval_s
+        self.seed = seed
         self.generator = ArticleGenerator(seed)
         self.published: list[PublishedArticle] = []
         self.by_path: dict[str, PublishedArticle] = {}
@@ -87,6 +97,11 @@ class SiteState:
         self.changed_at = {section: now for section in SECTIONS}
         for position in range(backlog):
             self._add(now - BACKLOG_SPACING * (backlog - position), reprint=False)
+        self.portal = portal.Portal(seed, portal_backlog, now)
+
+    def today(self) -> date:
+        """The e-paper's newest edition: today in Asia/Shanghai."""
+        return datetime.now(SHANGHAI).date()
 
     def publish(self, *, reprint: bool = False) -> PublishedArticle:
         """Publish the next article now; its feed's Last-Modified moves forward by at least 1 s
@@ -117,11 +132,13 @@ class SiteState:
 STATE = web.AppKey("state", SiteState)
 
 
-def create_app(seed: int = 7, backlog: int = 20, interval_s: float = 30.0) -> web.Application:
+def create_app(seed: int = 7, backlog: int = 20, interval_s: float = 30.0,
+               portal_backlog: int = PORTAL_BACKLOG) -> web.Application:
     """The demo site with `backlog` articles already published (90 minutes apart, up to now)
-    and, if `interval_s` > 0, a new one every `interval_s` seconds while the app runs."""
+    and, if `interval_s` > 0, a new one every `interval_s` seconds while the app runs; its
+    portal has `portal_backlog` articles (one a day), its e-paper the last seven editions."""
     app = web.Application()
-    app[STATE] = SiteState(seed, backlog, interval_s)
+    app[STATE] = SiteState(seed, backlog, interval_s, portal_backlog)
     app.cleanup_ctx.append(_publish_periodically)
     app.add_routes([
         web.get("/", _index),
@@ -135,8 +152,14 @@ def create_app(seed: int = 7, backlog: int = 20, interval_s: float = 30.0) -> we
         web.get("/sitemap.xml", _sitemap),
         web.get(r"/news/{year:\d{4}}/{month:\d{2}}/{slug}.html", _article),
         web.get("/img/{name}", _image),
+        web.get("/gov/tjsj/", _portal_list),
+        web.get(r"/gov/tjsj/{page:index(_\d+)?\.html}", _portal_list),
+        web.get(r"/gov/tjsj/{month:\d{6}}/{slug}.html", _portal_article),
+        web.get(r"/epaper/html/{month:\d{4}-\d{2}}/{day:\d{2}}/node_{page:\d+}.htm", _epaper_page),
+        web.get(r"/epaper/html/{month:\d{4}-\d{2}}/{day:\d{2}}/content_{number:\d+}.htm", _epaper_article),
         web.post("/admin/publish", _admin_publish),
         web.get("/admin/articles", _admin_articles),
+        web.get("/admin/sections", _admin_sections),
     ])
     return app
 
@@ -308,6 +331,76 @@ async def _image(request: web.Request) -> web.Response:
     return web.Response(body=_GIF, content_type="image/gif")
 
 
+# --- portal and e-paper ------------------------------------------------------------------------
+
+
+async def _portal_list(request: web.Request) -> web.Response:
+    site = request.app[STATE].portal
+    name = request.match_info.get("page", "index.html")
+    n = 0 if name == "index.html" else int(name.removeprefix("index_").removesuffix(".html"))
+    if n >= site.pages():
+        raise web.HTTPNotFound()
+    etag, changed_at = site.etag(), site.changed_at
+    headers = {"ETag": etag, "Last-Modified": format_datetime(changed_at, usegmt=True)}
+    if _not_modified(request, etag, changed_at):
+        return web.Response(status=304, headers=headers)
+    page = portal.render_list(site, n, vocabulary()["site_name"])
+    return web.Response(body=page.encode(portal.CHARSET, "replace"), headers={**headers, "Content-Type": "text/html"})
+
+
+async def _portal_article(request: web.Request) -> web.Response:
+    published = request.app[STATE].portal.by_path.get(request.path)
+    if published is None:
+        raise web.HTTPNotFound()
+    page = portal.render_article(published, vocabulary()["site_name"])
+    return web.Response(body=page.encode(portal.CHARSET, "replace"), headers={"Content-Type": "text/html"})
+
+
+def _edition_day(request: web.Request) -> date:
+    state = request.app[STATE]
+    try:
+        day = date.fromisoformat(f"{request.match_info['month']}-{request.match_info['day']}")
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    if day not in epaper.days(state.today()):
+        raise web.HTTPNotFound()
+    return day
+
+
+async def _epaper_page(request: web.Request) -> web.Response:
+    state, day = request.app[STATE], _edition_day(request)
+    page = int(request.match_info["page"])
+    if not 1 <= page <= len(epaper.PAGES):
+        raise web.HTTPNotFound()
+    text = epaper.render_page(state.seed, day, page, vocabulary()["site_name"], state.today())
+    return web.Response(text=text, content_type="text/html", charset="utf-8")
+
+
+async def _epaper_article(request: web.Request) -> web.Response:
+    state, day = request.app[STATE], _edition_day(request)
+    number = int(request.match_info["number"])
+    article = next((a for a in epaper.edition(state.seed, day) if a.number == number), None)
+    if article is None:
+        raise web.HTTPNotFound()
+    return web.Response(text=epaper.render_article(article, vocabulary()["site_name"]), content_type="text/html",
+                        charset="utf-8")
+
+
+def section_articles(state: SiteState, base: str) -> list[dict]:
+    """The portal's and the e-paper's articles as served now: url, title, date, and their stories."""
+    listed = [{
+        "section": "portal", "url": base + p.path, "title": p.article.title,
+        "published_at": p.article.published_at.isoformat(), "dated_in_body": p.dated_in_body,
+        "page": None, "stories": [p.article.to_json()],
+    } for p in state.portal.articles]
+    for day in sorted(epaper.days(state.today())):
+        listed += [{
+            "section": "epaper", "url": base + a.path, "title": a.title, "published_at": a.published_at.isoformat(),
+            "dated_in_body": False, "page": a.page_name, "stories": [story.to_json() for story in a.stories],
+        } for a in epaper.edition(state.seed, day)]
+    return listed
+
+
 # --- admin (loopback only) --------------------------------------------------------------------
 
 
@@ -331,6 +424,10 @@ def _describe(base: str, published: PublishedArticle) -> dict:
 
 async def _admin_publish(request: web.Request) -> web.Response:
     _require_loopback(request)
+    if request.query.get("section") == "portal":
+        added = request.app[STATE].portal.publish(datetime.now(UTC))
+        return web.json_response({"url": _base(request) + added.path, "title": added.article.title,
+                                  "section": "portal"}, dumps=_dumps)
     published = request.app[STATE].publish(reprint=request.query.get("reprint") in ("1", "true", "yes"))
     return web.json_response(_describe(_base(request), published), dumps=_dumps)
 
@@ -340,6 +437,11 @@ async def _admin_articles(request: web.Request) -> web.Response:
     base = _base(request)
     listing = [{**_describe(base, p), "article": p.article.to_json()} for p in request.app[STATE].published]
     return web.json_response(listing, dumps=_dumps)
+
+
+async def _admin_sections(request: web.Request) -> web.Response:
+    _require_loopback(request)
+    return web.json_response(section_articles(request.app[STATE], _base(request)), dumps=_dumps)
 
 
 def _dumps(value: object) -> str:
@@ -352,8 +454,9 @@ def _dumps(value: object) -> str:
 class DemoSite:
     """The demo site on a real socket in the running event loop (tests, `newsmon demo-site`)."""
 
-    def __init__(self, seed: int = 7, backlog: int = 20, interval_s: float = 0.0) -> None:
-        self.app = create_app(seed, backlog, interval_s)
+    def __init__(self, seed: int = 7, backlog: int = 20, interval_s: float = 0.0,
+                 portal_backlog: int = PORTAL_BACKLOG) -> None:
+        self.app = create_app(seed, backlog, interval_s, portal_backlog)
         self.state = self.app[STATE]
         self.base_url: str | None = None
         self._runner: web.AppRunner | None = None
@@ -367,6 +470,14 @@ class DemoSite:
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.base_url = f"http://{shown}:{bound_port}"
         return self.base_url
+
+    async def also_listen(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """One more socket for the same site (after start): a second host for tests. Returns its base URL."""
+        assert self._runner is not None, "start() first"
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound_host, bound_port = site._server.sockets[0].getsockname()[:2]
+        return f"http://{bound_host}:{bound_port}"
 
     async def stop(self) -> None:
         """Close the socket and stop periodic publishing (idempotent)."""
@@ -389,3 +500,19 @@ class DemoSite:
     def feed_urls(self) -> dict[str, str]:
         """Section -> feed URL (after start)."""
         return {section: f"{self.base_url}{feed}" for section, (_, _, feed) in SECTIONS.items()}
+
+    def portal_url(self) -> str:
+        """Page 1 of the portal's 统计数据 list (after start)."""
+        return f"{self.base_url}{portal.ROOT}index.html"
+
+    def epaper_template(self) -> str:
+        """The e-paper's edition URL template (after start)."""
+        return f"{self.base_url}{epaper.ROOT}{{yyyy}}-{{mm}}/{{dd}}/node_1.htm"
+
+    def publish_portal(self) -> portal.PortalArticle:
+        """A new portal article now, at the top of list page 1."""
+        return self.state.portal.publish(datetime.now(UTC))
+
+    def section_articles(self) -> list[dict]:
+        """The portal's and e-paper's articles (see `section_articles`)."""
+        return section_articles(self.state, self.base_url or "")

@@ -132,6 +132,11 @@ def _credit_markers() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _caption_markers() -> tuple[str, ...]:
+    return tuple(_layout_vocabulary()["caption_markers"])
+
+
+@lru_cache(maxsize=1)
 def _credit_re() -> re.Pattern[str]:
     markers = "|".join(map(re.escape, _credit_markers()))
     return re.compile(
@@ -227,7 +232,7 @@ def _needs_space(left: str, right: str) -> bool:
 @dataclass
 class _Item:
     text: str
-    kind: str  # body | short | byline | credit
+    kind: str  # body | short | byline | credit | caption
     wrapped: bool = False  # came from column-wrapped lines
 
 
@@ -313,10 +318,18 @@ def _items(raw: str) -> list[_Item]:
             elif ("摄" in text or text.lstrip("（(").startswith(credit_markers)) and credit_re.match(text):
                 kind = "credit"
             else:
-                run.append(line)
+                if items and items[-1].kind == "credit" and not run and text.startswith(_caption_markers()):
+                    items.append(_Item(text, "caption"))  # the caption under a credit
+                else:
+                    run.append(line)
                 continue
+            caption = None
+            if kind == "credit" and run and run[-1][1].startswith(_caption_markers()):
+                caption = _Item(run.pop()[1], "caption")  # the caption above a credit
             items.extend(_run_items(run))
             run = []
+            if caption is not None:
+                items.append(caption)
             items.append(_Item(text, kind))
         items.extend(_run_items(run))
     return items
@@ -375,6 +388,8 @@ def clean(raw: str) -> CleanedText:
     for index, item in enumerate(items):
         if item.kind in ("byline", "credit"):
             bylines.append(item.text)
+        elif item.kind == "caption":
+            captions.append(normalize_punctuation(item.text))
         elif item.kind == "short":
             caption = index > last_body or (first_byline < index < first_body)
             heading = normalize_punctuation(item.text)

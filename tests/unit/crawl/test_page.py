@@ -151,3 +151,17 @@ def test_date_with_an_offset_past_a_day():
     head = '<meta property="article:published_time" content="2023-03-15T10:20:00+68:00">'
     page = extract_page(portal(head=head))
     assert page.text.splitlines() == [BODY, SECOND, THIRD] and page.title
+
+
+def test_extraction_hints_win_when_they_match() -> None:
+    page = """<html><head><title>站点名称</title></head><body><div class="nav">首页 新闻</div>
+    <div class="headline">张湾区经济运行稳中向好</div><span class="when">2026-11-30 08:00</span>
+    <div class="main"><p>第一段，正文内容足够长，讲述了一季度的经济运行情况和主要指标的变化。</p>
+    <p>第二段，介绍下一步工作安排。</p></div><div class="ad">广告：招商热线</div>
+    <p class="info">发布时间：2026年12月1日</p></body></html>""".encode()
+    hinted = extract_page(page, "http://a.cn/1.html", hints={"body": "div.main", "title": ".headline", "date": ".when"})
+    assert hinted.title == "张湾区经济运行稳中向好"
+    assert hinted.text.splitlines() == ["第一段，正文内容足够长，讲述了一季度的经济运行情况和主要指标的变化。", "第二段，介绍下一步工作安排。"]
+    assert hinted.published_at.isoformat() == "2026-11-30T08:00:00+08:00"
+    missing = extract_page(page, "http://a.cn/1.html", hints={"body": "#nothing", "title": None, "date": None})
+    assert missing.text == extract_page(page, "http://a.cn/1.html").text and missing.published_at.day == 1

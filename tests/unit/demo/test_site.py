@@ -157,5 +157,8 @@ def test_default_sources_file_points_at_the_demo_feeds():
     for name in ("demo.yaml", "china-regional.yaml"):
         assert not parse_sources((REPO_ROOT / "deploy" / "sources" / name).read_text("utf-8")).problems
     parsed = parse_sources((REPO_ROOT / "deploy" / "sources" / "demo.yaml").read_text("utf-8"))
-    feeds = {s.url() for s in parsed.sources if s.enabled}
+    feeds = {s.url() for s in parsed.sources if s.enabled and s.kind == "feed"}
     assert feeds == {f"http://127.0.0.1:8800{feed}" for _, _, feed in SECTIONS.values()}
+    others = {s.id: s for s in parsed.sources if s.enabled and s.kind != "feed"}
+    assert [str(u) for u in others["demo-portal"].listing.urls] == ["http://127.0.0.1:8800/gov/tjsj/index.html"]
+    assert others["demo-epaper"].epaper.template() == "http://127.0.0.1:8800/epaper/html/{yyyy}-{mm}/{dd}/node_1.htm"
