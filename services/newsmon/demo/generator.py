@@ -240,6 +240,7 @@ class ArticleGenerator:
     def __init__(self, seed: int = 7, start: datetime = DEFAULT_START, step: timedelta = DEFAULT_STEP) -> None:
         self._rng = random.Random(seed)
         self._seed = seed
+        self._fact_states: dict[str, object] = {}
         self._clock = start
         self._step = step
         self._serial = 0
@@ -503,8 +504,15 @@ class ArticleGenerator:
     # --- the district's facts: the same for every article that reports them ---------------------
 
     def _fact_rng(self, ctx: _Context, *parts: object) -> random.Random:
+        """A generator of the district's facts for the period's year: the same draws every time.
+        One Random per fact, kept (seeding from a string hashes it: too slow to redo per figure)."""
         year = ctx.published.year - (1 if ctx.published.month == 1 and ctx.months == 12 else 0)
-        return random.Random(":".join(map(str, (self._seed, ctx.region.code, year, *parts))))
+        seed = ":".join(map(str, (self._seed, ctx.region.code, year, *parts)))
+        if seed not in self._fact_states:
+            self._fact_states[seed] = random.Random(seed).getstate()
+        rng = random.Random()
+        rng.setstate(self._fact_states[seed])
+        return rng
 
     def _level_fact(self, ctx: _Context, role: str) -> Decimal:
         """The year-to-date level (亿元, two decimals) of an additive figure after ctx.months months."""
