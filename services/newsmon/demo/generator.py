@@ -22,6 +22,7 @@ of the figures next to them.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -240,7 +241,7 @@ class ArticleGenerator:
     def __init__(self, seed: int = 7, start: datetime = DEFAULT_START, step: timedelta = DEFAULT_STEP) -> None:
         self._rng = random.Random(seed)
         self._seed = seed
-        self._fact_states: dict[str, object] = {}
+        self._facts: dict[str, Any] = {}
         self._clock = start
         self._step = step
         self._serial = 0
@@ -503,24 +504,23 @@ class ArticleGenerator:
 
     # --- the district's facts: the same for every article that reports them ---------------------
 
-    def _fact_rng(self, ctx: _Context, *parts: object) -> random.Random:
-        """A generator of the district's facts for the period's year: the same draws every time.
-        One Random per fact, kept (seeding from a string hashes it: too slow to redo per figure)."""
+    def _fact(self, ctx: _Context, draw: Callable[[random.Random], Any], *parts: object) -> Any:
+        """`draw` of the district's facts for the period's year, made once from a Random seeded by
+        the generator's seed, the district, the year and `parts`, then kept: every article gets
+        the same figure."""
         year = ctx.published.year - (1 if ctx.published.month == 1 and ctx.months == 12 else 0)
         seed = ":".join(map(str, (self._seed, ctx.region.code, year, *parts)))
-        if seed not in self._fact_states:
-            self._fact_states[seed] = random.Random(seed).getstate()
-        rng = random.Random()
-        rng.setstate(self._fact_states[seed])
-        return rng
+        if seed not in self._facts:
+            self._facts[seed] = draw(random.Random(seed))
+        return self._facts[seed]
 
     def _level_fact(self, ctx: _Context, role: str) -> Decimal:
         """The year-to-date level (亿元, two decimals) of an additive figure after ctx.months months."""
         if role == "tax_revenue":
-            share = Decimal(str(round(self._fact_rng(ctx, role).uniform(*_TAX_SHARE), 3)))
+            share = self._fact(ctx, lambda rng: Decimal(str(round(rng.uniform(*_TAX_SHARE), 3))), role)
             return (self._level_fact(ctx, "fiscal_revenue") * share).quantize(Decimal("0.01"))
-        rng = self._fact_rng(ctx, role)
-        monthly = [Decimal(str(round(rng.uniform(*_MONTHLY_RANGES[role]), 2))) for _ in range(12)]
+        low, high = _MONTHLY_RANGES[role]
+        monthly = self._fact(ctx, lambda rng: [Decimal(str(round(rng.uniform(low, high), 2))) for _ in range(12)], role)
         return sum(monthly[: ctx.months], Decimal(0))
 
     def _money_fact(self, ctx: _Context, role: str, unit: str) -> _Amount:
@@ -529,19 +529,28 @@ class ArticleGenerator:
 
     def _growth_fact(self, ctx: _Context, role: str) -> _Growth:
         """The period's growth of a figure; its wording ("同比增长", "增长") is the writer's choice."""
-        rng = self._fact_rng(ctx, role, ctx.months, "growth")
         low, high = _GROWTH_RANGES[role if role in _GROWTH_RANGES else "fiscal_revenue"]
-        negative = rng.random() < 0.12
-        pct = Decimal(str(round(rng.uniform(0.3, low + 5) if negative else rng.uniform(low, high), 1)))
-        forms = _GROWTH_DOWN if negative else _GROWTH_UP
+
+        def draw(rng: random.Random) -> Decimal:
+            if rng.random() < 0.12:
+                return -Decimal(str(round(rng.uniform(0.3, low + 5), 1)))
+            return Decimal(str(round(rng.uniform(low, high), 1)))
+
+        pct = self._fact(ctx, draw, role, ctx.months, "growth")
+        forms = _GROWTH_DOWN if pct < 0 else _GROWTH_UP
         word, basis, _ = self._rng.choices(forms, [weight for *_, weight in forms])[0]
-        return _Growth(f"{word}{_fmt(pct)}%", -pct if negative else pct, basis)
+        return _Growth(f"{word}{_fmt(abs(pct))}%", pct, basis)
 
     def _rank_fact(self, ctx: _Context, role: str) -> _Rank | None:
-        rng = self._fact_rng(ctx, role, ctx.months, "rank")
-        if rng.random() >= 0.25:
+        def draw(rng: random.Random) -> tuple[int, str] | None:
+            if rng.random() >= 0.25:
+                return None
+            return rng.choice((1, 1, 2, 2, 3, 4, 5)), rng.choice(("全市", "全市", "全省"))
+
+        ranked = self._fact(ctx, draw, role, ctx.months, "rank")
+        if ranked is None:
             return None
-        rank, scope = rng.choice((1, 1, 2, 2, 3, 4, 5)), rng.choice(("全市", "全市", "全省"))
+        rank, scope = ranked
         form = self._rng.choice(("位居{s}第{o}", "排名{s}第{o}位", "居{s}第{o}"))
         return _Rank(form.format(s=scope, o=_ORDINALS[rank]), rank, scope)
 
