@@ -19,7 +19,8 @@ What it serves (aiohttp, meant for 127.0.0.1):
   ground truth for end-to-end tests), `GET /admin/sections` the portal's and the e-paper's.
   All answer loopback clients only.
 
-New articles appear every `interval_s` seconds (0: only on /admin/publish). Articles come from
+New articles appear every `interval_s` seconds (0: only on /admin/publish), every
+REPRINT_EVERY-th a repost of an earlier one. Articles come from
 demo.generator, so a seed fixes the texts (their dates follow the wall clock).
 """
 
@@ -59,6 +60,8 @@ ENCODINGS = (
     ("utf-8", "both"), ("utf-8", "header"), ("gbk", "none"), ("utf-8", "meta"),
 )
 BACKLOG_SPACING = timedelta(minutes=90)
+#: Every so many articles published over time, one is a repost of an earlier one (another section's copy).
+REPRINT_EVERY = 6
 #: Portal articles online at start (one a day back from now): three list pages.
 PORTAL_BACKLOG = 20
 _EDITORS = ("刘洋", "陈静", "王芳", "张磊")
@@ -171,7 +174,7 @@ async def _publish_periodically(app: web.Application) -> AsyncIterator[None]:
     async def loop() -> None:
         while True:
             await asyncio.sleep(state.interval_s)
-            state.publish()
+            state.publish(reprint=len(state.published) % REPRINT_EVERY == REPRINT_EVERY - 1)
 
     task = asyncio.create_task(loop()) if state.interval_s > 0 else None
     yield
