@@ -49,8 +49,11 @@ def register(app: faust.App, settings: Settings) -> None:
 
     indicators_topic, routed_topic = topic(INDICATORS), topic(BY_OBSERVATION, partitions)
     observations_topic, deadletter_topic = topic(OBSERVATIONS), topic(DEADLETTER)
-    # One entry per observation (the observation record itself: its sources are its state).
-    observations = app.Table("observations", default=None, partitions=partitions, key_type=str)
+    # One entry per observation (the observation record itself: its sources are its state), in
+    # RocksDB (rocksdict) under the app's data dir: the state grows with the distinct observations
+    # and need not fit in memory; a restarted worker reads back only the changelog past its offsets.
+    observations = app.Table("observations", default=None, partitions=partitions, key_type=str,
+                             store="rocksdb:observations")  # "rocksdb://" is a falsy URL: Faust would take memory
     worker = f"{socket.gethostname()}:{os.getpid()}"
     schemas = settings.schemas_dir
 
