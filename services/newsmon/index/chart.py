@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from newsmon.reconcile.periods import bucket_range
 from newsmon.reconcile.series import SeriesPoint
 
 UNIT_LABELS = {"percent": "%", "pp": "个百分点", "count": "", "rank": "位"}
@@ -49,7 +50,8 @@ def write_series_chart(points: list[SeriesPoint], path: Path, title: str, unit: 
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["axes.unicode_minus"] = False
     divisor, label = scale_for(unit, max((abs(p.value) for p in points), default=0.0))
-    periods = sorted({p.period for p in points})
+    seen = sorted({p.period for p in points})
+    periods = bucket_range(seen[0], seen[-1]) if seen else []  # evenly spaced, gaps shown as gaps
     lines: dict[str, dict[str, float]] = defaultdict(dict)
     for p in points:
         lines[p.region][p.period] = p.value / divisor
@@ -57,7 +59,8 @@ def write_series_chart(points: list[SeriesPoint], path: Path, title: str, unit: 
     for region, values in sorted(lines.items()):
         xs = [i for i, period in enumerate(periods) if period in values]
         ax.plot(xs, [values[periods[i]] for i in xs], marker="o", label=region)
-    ax.set_xticks(range(len(periods)), periods, rotation=45 if len(periods) > 8 else 0)
+    step = max(1, len(periods) // 16)
+    ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=45 if len(periods) > 8 else 0)
     ax.set_title(title)
     ax.set_xlabel("报告期")
     ax.set_ylabel(label)

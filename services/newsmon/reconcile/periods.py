@@ -48,6 +48,22 @@ def bucket(end: str | date, by: str) -> str:
     raise ValueError(f"unknown bucket {by!r}: month, quarter or year")
 
 
+def bucket_range(first: str, last: str) -> list[str]:
+    """Every bucket from `first` to `last` (both labels of one kind: 2023-06, 2023-Q2 or 2023)."""
+    def index(label: str) -> tuple[int, int]:
+        year, _, rest = label.partition("-")
+        if not rest:
+            return int(year), 1
+        return (int(year) * 4 + int(rest[1]) - 1, 4) if rest.startswith("Q") else (int(year) * 12 + int(rest) - 1, 12)
+
+    (start, per_year), (end, _) = index(first), index(last)
+    labels = []
+    for i in range(start, end + 1):
+        year, part = divmod(i, per_year)
+        labels.append(f"{year}" if per_year == 1 else f"{year}-Q{part + 1}" if per_year == 4 else f"{year}-{part + 1:02d}")
+    return labels
+
+
 def is_year_to_date(start: str | date, end: str | date) -> bool:
     """A span from 1 January to a month's end of the same year (a cumulative release)."""
     s, e = _as_date(start), _as_date(end)

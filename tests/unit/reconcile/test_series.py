@@ -10,7 +10,7 @@ import pytest
 
 from newsmon.index.documents import observation_document, observation_from_document, parent_codes
 from newsmon.reconcile.choose import apply
-from newsmon.reconcile.periods import bucket, is_year_to_date, time_period
+from newsmon.reconcile.periods import bucket, bucket_range, is_year_to_date, time_period
 from newsmon.reconcile.series import NotAdditive, disjoint, monthly_points, series_points, total_points
 from newsmon.reconcile.table import CSV_COLUMNS, csv_text, json_row
 from tests.unit.reconcile.factory import BUREAU, NEWSPAPER, indicator
@@ -39,6 +39,9 @@ def test_buckets_and_year_to_date() -> None:
     assert is_year_to_date("2023-01-01", "2023-08-31") and not is_year_to_date("2023-02-01", "2023-08-31")
     with pytest.raises(ValueError):
         bucket("2023-08-31", "week")
+    assert bucket_range("2022-11", "2023-02") == ["2022-11", "2022-12", "2023-01", "2023-02"]
+    assert bucket_range("2022-Q4", "2023-Q2") == ["2022-Q4", "2023-Q1", "2023-Q2"]
+    assert bucket_range("2021", "2023") == ["2021", "2022", "2023"]
 
 
 def observation(region: tuple[str, str, str], month: int, value: float, **kwargs: Any) -> dict[str, Any]:
