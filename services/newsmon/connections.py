@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import ssl
+from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 
 from newsmon.settings import Settings
+
+
+def ca_file(path: Path | None, setting: str) -> str | None:
+    """The CA file to verify TLS with, only called when TLS is on (with TLS off the file is never read,
+    so a CA Secret that is not mounted does no harm). None: the system's CAs.
+
+    Raises FileNotFoundError naming the setting when it points at nothing.
+    """
+    if path is None:
+        return None
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{setting}={path}: no such file; mount the CA there (Kubernetes: Secret newsmon-ca) "
+            f"or unset {setting} to verify against the system's CAs"
+        )
+    return str(path)
 
 
 def kafka_options(settings: Settings) -> dict[str, Any]:
@@ -18,9 +35,7 @@ def kafka_options(settings: Settings) -> dict[str, Any]:
         "security_protocol": settings.kafka_security_protocol,
     }
     if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
-        context = ssl.create_default_context(
-            cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
-        )
+        context = ssl.create_default_context(cafile=ca_file(settings.kafka_ssl_cafile, "NEWSMON_KAFKA_SSL_CAFILE"))
         options["ssl_context"] = context
     if settings.kafka_security_protocol.startswith("SASL"):
         options["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
@@ -72,9 +87,7 @@ def faust_broker_options(settings: Settings) -> dict[str, Any]:
     protocol = settings.kafka_security_protocol
     context = None
     if protocol in ("SSL", "SASL_SSL"):
-        context = ssl.create_default_context(
-            cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
-        )
+        context = ssl.create_default_context(cafile=ca_file(settings.kafka_ssl_cafile, "NEWSMON_KAFKA_SSL_CAFILE"))
     if protocol.startswith("SASL"):
         options["broker_credentials"] = faust.SASLCredentials(
             username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
@@ -91,8 +104,8 @@ def _es_options(settings: Settings) -> dict[str, Any]:
         options["api_key"] = settings.es_api_key
     elif settings.es_username:
         options["basic_auth"] = (settings.es_username, settings.es_password or "")
-    if settings.es_ca_cert:
-        options["ca_certs"] = str(settings.es_ca_cert)
+    if settings.es_ca_cert and any(url.strip().startswith("https:") for url in options["hosts"]):
+        options["ca_certs"] = ca_file(settings.es_ca_cert, "NEWSMON_ES_CA_CERT")
     return options
 
 

@@ -7,6 +7,7 @@ Kafka / Elasticsearch clusters override the connection settings; nothing else re
 from __future__ import annotations
 
 import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,15 +17,25 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-REPO_ROOT = Path(__file__).resolve().parents[2]  # services/newsmon/settings.py; the image keeps this layout
+REPO_ROOT = Path(__file__).resolve().parents[2]  # services/newsmon/settings.py in a checkout
+
+
+def _data_root() -> Path:
+    """Where schemas/ and deploy/ are: the checkout, or <prefix>/share/newsmon/ for a wheel install."""
+    if (REPO_ROOT / "schemas" / "topics.yaml").is_file():
+        return REPO_ROOT
+    return Path(sys.prefix) / "share" / "newsmon"
+
+
+DATA_ROOT = _data_root()
 
 
 def _default_schemas_dir() -> Path:
-    return REPO_ROOT / "schemas"
+    return DATA_ROOT / "schemas"
 
 
 def _default_sources_file() -> Path:
-    return REPO_ROOT / "deploy" / "sources" / "demo.yaml"
+    return DATA_ROOT / "deploy" / "sources" / "demo.yaml"
 
 
 def _running_as_root() -> bool:
@@ -120,6 +131,12 @@ class Settings(BaseSettings):
         "bounds how long indexing lags behind a recovered cluster.",
     )
     metrics_port: int = 0
+
+    # --- Kibana (`newsmon kibana setup`) -----------------------------------------------------
+    kibana_url: str = Field("http://localhost:5601", description="Kibana base URL the dashboard is imported into.")
+    kibana_api_key: str | None = Field(None, description="Kibana API key (base64 id:key); or kibana_username / _password.")
+    kibana_username: str | None = None
+    kibana_password: str | None = None
 
     def topic(self, name: str) -> str:
         """The full topic name for a logical one such as "news.raw"."""

@@ -17,5 +17,6 @@ from newsmon.cli import text as _text  # noqa: F401
 from newsmon.cli import taxonomy as _taxonomy  # noqa: F401
 from newsmon.cli import kibana as _kibana  # noqa: F401
 from newsmon.cli import demo as _demo  # noqa: F401
+from newsmon.cli import health as _health  # noqa: F401
 
 __all__ = ["app"]

@@ -34,7 +34,9 @@ def demo_site(
         console.print(f"demo site at {base}/ ({backlog} articles, a new one every {interval:g} s)")
         for section, url in site.feed_urls().items():
             console.print(f"feed {section}: {url}")
-        console.print(f"publish now: curl -X POST {base}/admin/publish")
+        console.print(f"portal list: {site.portal_url()}")
+        console.print(f"e-paper: {site.epaper_template()}")
+        console.print(f"publish now: curl -X POST {base}/admin/publish (?section=portal: a portal article)")
         try:
             await stop.wait()
         finally:

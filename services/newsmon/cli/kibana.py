@@ -14,9 +14,9 @@ import typer
 
 from newsmon.cli._app import app
 from newsmon.index.templates import KINDS
-from newsmon.settings import REPO_ROOT, get_settings
+from newsmon.settings import DATA_ROOT, get_settings
 
-NDJSON = REPO_ROOT / "deploy" / "kibana" / "newsmon.ndjson"
+NDJSON = DATA_ROOT / "deploy" / "kibana" / "newsmon.ndjson"
 BUILT_FOR_PREFIX = "newsmon"  # the index prefix the committed data view titles use
 DASHBOARD_ID = "newsmon-regional-economy"
 
@@ -111,20 +111,29 @@ def import_saved_objects(
 
 @kibana_app.command("setup")
 def setup(
-    url: str = typer.Option("http://localhost:5601", "--url", help="Kibana base URL."),
+    url: str = typer.Option(None, "--url", help="Kibana base URL (default NEWSMON_KIBANA_URL)."),
     space: str = typer.Option(None, "--space", help="Kibana space id (default space if omitted)."),
-    api_key: str = typer.Option(None, "--api-key", help="Kibana API key (base64 id:key), sent as 'ApiKey ...'."),
-    username: str = typer.Option(None, "--username", help="User for basic auth (with --password)."),
+    api_key: str = typer.Option(None, "--api-key", help="Kibana API key (base64 id:key), sent as 'ApiKey ...' "
+                                "(default NEWSMON_KIBANA_API_KEY)."),
+    username: str = typer.Option(None, "--username", help="User for basic auth, with --password "
+                                 "(default NEWSMON_KIBANA_USERNAME / NEWSMON_KIBANA_PASSWORD)."),
     password: str = typer.Option(None, "--password", help="Password for basic auth."),
     file: Path = typer.Option(NDJSON, "--file", help="Saved objects to import.", exists=True, dir_okay=False),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for Kibana."),
 ) -> None:
-    """Import the newsmon data views, saved search, Lens charts and dashboard (idempotent: overwrites)."""
+    """Import the newsmon data views, saved search, Lens charts and dashboard (idempotent: overwrites).
+
+    Credentials given as options win over the settings, so a Secret in the environment is enough.
+    """
+    settings = get_settings()
+    url = url or settings.kibana_url
+    if not (api_key or username or password):
+        api_key, username, password = settings.kibana_api_key, settings.kibana_username, settings.kibana_password
     if api_key and (username or password):
         raise typer.BadParameter("use either --api-key or --username/--password, not both")
     if bool(username) != bool(password):
         raise typer.BadParameter("--username and --password go together")
-    ndjson = saved_objects_for_prefix(file.read_text("utf-8"), get_settings().index_prefix)
+    ndjson = saved_objects_for_prefix(file.read_text("utf-8"), settings.index_prefix)
     try:
         body = import_saved_objects(
             url,

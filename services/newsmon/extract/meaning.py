@@ -123,6 +123,15 @@ def scope_kind_of_name(name: str) -> str | None:
     return None
 
 
+def _short_industry(name: str) -> str | None:
+    """"农业", "渔业": a one-character branch name, taken only before a generic measure."""
+    return "industry" if len(name) == 2 and name.endswith("业") and name not in _words().not_scope_names else None
+
+
+# What a branch's own share in a total is measured as ("…增加值占地区生产总值的比重", "…对经济增长的贡献率").
+_BRANCH_MEASURE_RE = re.compile(r"^(?:增加值|产值)?(?:占|对)[\u4e00-\u9fff]{2,12}(?:比重|贡献率|比例)")
+
+
 def _wording_end_at_start(phrase: str) -> int:
     """Where the longest metric wording opening `phrase` ends (0 when none opens it)."""
     match = metric_vocabulary().wording_re.match(phrase)
@@ -147,12 +156,12 @@ def split_scope(phrase: str | None) -> tuple[str, str, str] | None:
             return "other", name, phrase[-2:]  # "服装产量": a product
     for end in range(2, len(phrase) + 1):
         name = phrase[:end]
-        kind = scope_kind_of_name(name)
+        rest = phrase[end:].lstrip("的")
+        kind = scope_kind_of_name(name) or (_short_industry(name) if rest in words.generic_metrics else None)
         if kind is None:
             continue
-        rest = phrase[end:].lstrip("的")
-        if kind in ("industry", "sector") and rest in words.generic_metrics:
-            return kind, name, rest  # "第一产业增加值", "农业产值": a branch of the total
+        if kind in ("industry", "sector") and (rest in words.generic_metrics or _BRANCH_MEASURE_RE.match(rest)):
+            return kind, name, rest  # "第一产业增加值", "农业产值", "工业对经济增长的贡献率": a branch
         if end <= covered:
             continue
         if rest and not _wording_end_at_start(rest):

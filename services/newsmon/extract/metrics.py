@@ -51,8 +51,8 @@ def _raw_taxonomy() -> dict:
 def load_taxonomy(raw: dict) -> dict[str, Metric]:
     """The metrics of a parsed taxonomy file by id, in file order.
 
-    Raises TaxonomyError when a wording is listed twice (naming both ids), a parent is unknown or
-    the fallback id has no entry.
+    Raises TaxonomyError when a wording is listed twice (naming both ids), a parent is unknown,
+    parents form a cycle or the fallback id has no entry.
     """
     taxonomy: dict[str, Metric] = {}
     owner: dict[str, str] = {}
@@ -68,8 +68,15 @@ def load_taxonomy(raw: dict) -> dict[str, Metric]:
             owner[wording] = metric.id
         taxonomy[metric.id] = metric
     for metric in taxonomy.values():
-        if metric.parent is not None and metric.parent not in taxonomy:
-            raise TaxonomyError(f"metric {metric.id!r} has unknown parent {metric.parent!r}")
+        seen = [metric.id]
+        parent = metric.parent
+        while parent is not None:
+            if parent not in taxonomy:
+                raise TaxonomyError(f"metric {seen[-1]!r} has unknown parent {parent!r}")
+            if parent in seen:
+                raise TaxonomyError(f"metric parents form a cycle: {' -> '.join([*seen, parent])}")
+            seen.append(parent)
+            parent = taxonomy[parent].parent
     if FALLBACK_METRIC_ID not in taxonomy:
         raise TaxonomyError(f"the fallback metric {FALLBACK_METRIC_ID!r} has no entry")
     return taxonomy
@@ -102,7 +109,8 @@ def metric_vocabulary() -> MetricVocabulary:
 
 
 def metric_id(metric: str | None) -> str:
-    """Canonical id of a metric wording: the id of the longest known wording it contains."""
+    """Canonical id of a metric phrase: scanning left to right, the longest wording at each
+    position, and of those the longest (the first of equals); "other" when it holds none."""
     if not metric:
         return FALLBACK_METRIC_ID
     vocabulary = metric_vocabulary()

@@ -29,7 +29,12 @@ def article_document(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def indicator_document(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """(_id, _source) for an indicator.v1 record; _id is the stable indicator id."""
     doc = dict(record)
-    codes = [*record.get("subject_parent_codes", []), *([record["subject_code"]] if record.get("subject_code") else [])]
+    region = record.get("region_code")
+    if region:
+        # the figure's region (a project's or a sector's too): its levels follow from the code
+        codes = [f"{region[:2]}0000", f"{region[:4]}00", region]
+    else:
+        codes = [*record.get("subject_parent_codes", []), *([record["subject_code"]] if record.get("subject_code") else [])]
     levels = _division_levels(codes)
     doc["province_code"] = (levels["province_codes"] or [None])[0]
     doc["city_code"] = (levels["city_codes"] or [None])[0]

@@ -45,7 +45,7 @@ def enrich_raw(raw: dict[str, Any]) -> dict[str, Any]:
             "url": raw["url"],
             "title": title,
             "source_id": raw["source_id"],
-            "source_authority": raw.get("authority"),  # who decides an observation (reconcile.choose)
+            "source_authority": raw.get("authority"),
             "published_at": raw["published_at"],
             "duplicate_of": None,
         })

@@ -9,7 +9,9 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 import yaml
+from opencc import OpenCC
 
+from newsmon.extract.indicators import extract_indicators
 from newsmon.extract.metrics import (
     FALLBACK_METRIC_ID, TaxonomyError, load_taxonomy, metric_id, metric_name, metric_taxonomy, metric_vocabulary,
     resolve_metric,
@@ -80,6 +82,13 @@ def test_every_wording_maps_to_its_own_id():
             assert metric_id(wording) == metric.id, wording
 
 
+def test_names_and_wordings_are_simplified_and_the_vocabulary_maps_traditional_too():
+    for metric in metric_taxonomy().values():
+        for text in (metric.name, *metric.wordings):
+            assert to_simplified(text) == text, (metric.id, text)
+    assert metric_vocabulary().id_by_wording["國內生產總值"] == "gdp"
+
+
 def test_traditional_forms_are_spellings_of_the_name_or_a_wording():
     for metric in metric_taxonomy().values():
         simplified = {metric.name, *metric.wordings}
@@ -98,6 +107,13 @@ def test_an_unknown_parent_is_refused(raw):
     metrics = dict(raw["metrics"])
     metrics["gdp"] = dict(metrics["gdp"], parent="no_such_metric")
     with pytest.raises(TaxonomyError, match="no_such_metric"):
+        load_taxonomy({**raw, "metrics": metrics})
+
+
+def test_a_parent_cycle_is_refused(raw):
+    metrics = dict(raw["metrics"])
+    metrics["gdp"] = dict(metrics["gdp"], parent="primary_industry_value_added")
+    with pytest.raises(TaxonomyError, match="cycle: gdp -> primary_industry_value_added -> gdp"):
         load_taxonomy({**raw, "metrics": metrics})
 
 
@@ -132,3 +148,38 @@ def test_the_longest_wording_decides_between_a_metric_and_its_parts(wording, exp
 def test_metric_name_is_the_canonical_name():
     assert metric_name("gdp") == "地区生产总值"
     assert metric_name("no_such_metric") is None and metric_name(None) is None
+
+
+def _phrasings() -> dict:
+    return yaml.safe_load((Path(__file__).parent / "corpus" / "metric_phrasings.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"), [(p, i) for i, phrases in _phrasings()["ids"].items() for p in phrases]
+)
+def test_metric_phrasings_get_their_id(phrase, expected):
+    assert metric_id(to_simplified(phrase)) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "refused"), [(p, i) for i, phrases in _phrasings()["not"].items() for p in phrases]
+)
+def test_metric_phrasings_do_not_get_a_shorter_wordings_id(phrase, refused):
+    assert metric_id(phrase) != refused
+
+
+RELEASE = (
+    "上半年，全市实现地区生产总值1234.5亿元，同比增长5.6%。其中，第一产业增加值120.3亿元，增长3.5%；"
+    "第三产业增加值614.1亿元，增长5.4%。规模以上工业企业实现营业收入1500亿元，增长8.1%。"
+    "6月末，住户存款余额2500亿元。城镇常住居民人均可支配收入2.8万元。居民消费价格同比上涨0.3%。"
+)
+
+
+def test_the_walk_assigns_taxonomy_ids_alike_in_simplified_and_traditional_text():
+    simplified = [i.metric_id for i in extract_indicators(RELEASE)]
+    traditional = [i.metric_id for i in extract_indicators(OpenCC("s2t").convert(RELEASE))]
+    assert simplified == traditional
+    assert {"gdp", "industrial_operating_revenue", "household_deposits", "urban_disposable_income", "cpi"} <= set(simplified)
+    # the industries' value added after the GDP figure are its breakdown (extract/meaning.py)
+    tertiary = next(i for i in extract_indicators(RELEASE) if i.scope_name == "第三产业")
+    assert (tertiary.scope_kind, tertiary.metric_id, tertiary.breakdown_of) == ("sector", "gdp", "地区生产总值")
