@@ -70,6 +70,11 @@ async def indexed(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, st
         alias = names(settings, "indicators").read_alias
         assert await wait_until(lambda: _count_is(settings, alias, total), 60), worker.log()[-2000:]
         assert await es_count(settings, names(settings, "articles").read_alias) == len(raws)
+        # every fact the published indicators name becomes one observation (the reconcile stage)
+        published = await read_topic(settings, settings.topic(INDICATORS), expect=total, timeout_s=30)
+        facts = {i["value"]["observation_key"] for i in published if i["value"].get("observation_key")}
+        alias = names(settings, "observations").read_alias
+        assert facts and await wait_until(lambda: _count_is(settings, alias, len(facts)), 90), worker.log()[-2000:]
     finally:
         stop.set()
         await indexer
