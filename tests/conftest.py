@@ -2,22 +2,52 @@
 
 The stack fixture reuses a healthy stack (a developer's `newsmon stack up`) or starts one and
 stops it at the end. A stack that will not start fails the tests that need it: nothing skips.
+Every name a test creates starts with a tag made of this session's token (`SESSION`) and a
+per-test part; `fresh` deletes its test's topics, groups, indices and templates afterwards, and
+at the end of a session that used the stack, anything of this session still in the broker or
+node fails the run (tests/cleanup.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-from newsmon.connections import async_es_client
 from newsmon.settings import Settings
 from newsmon.stack.local import LocalStack
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+#: Starts every tag of this session (tags are `t` / `s` + SESSION + 6 more hex digits).
+SESSION = uuid.uuid4().hex[:4]
+#: The stack the session used, and whether the session started it (then every test-shaped name
+#: in it is a leftover, whichever session made it).
+_used_stack: list[tuple[Settings, bool]] = []
+
+
+def new_tag(kind: str = "t") -> str:
+    """A fresh name prefix for one test (or one module's shared resources)."""
+    return f"{kind}{SESSION}{uuid.uuid4().hex[:6]}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before the session fixtures (the stack) are torn down
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if it left a topic, group, index or template behind (deleting it)."""
+    if not _used_stack:
+        return
+    from tests.cleanup import describe, leftovers, remove
+
+    settings, own_stack = _used_stack[0]
+    prefixes = None if own_stack else (f"t{SESSION}", f"s{SESSION}")
+    left = asyncio.run(leftovers(settings, prefixes))
+    if any(left.values()):
+        session.config.get_terminal_writer().line(f"test leftovers (now deleted): {describe(left)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        asyncio.run(remove(settings, prefixes, group_wait_s=60))
 
 
 @pytest.fixture(scope="session")
@@ -36,44 +66,40 @@ def stack() -> Iterator[Settings]:
     started_here = not all(st.healthy for st in statuses)
     if started_here:
         local.up()
+    _used_stack.append((settings, started_here))
     yield settings
     if started_here:
         local.down()
 
 
 @pytest.fixture
-def fresh(stack: Settings) -> Settings:
-    """Settings with a topic prefix, index prefix and group names no other test uses."""
-    tag = uuid.uuid4().hex[:10]
-    return stack.model_copy(
+async def fresh(stack: Settings) -> AsyncIterator[Settings]:
+    """Settings with a topic prefix, index prefix and group names no other test uses; whatever
+    carries the tag is deleted afterwards."""
+    from tests.cleanup import remove
+
+    tag = new_tag()
+    yield stack.model_copy(
         update={
-            "topic_prefix": f"t{tag}.",
-            "index_prefix": f"t{tag}",
-            "faust_app_id": f"t{tag}-process",
-            "index_group": f"t{tag}-index",
+            "topic_prefix": f"{tag}.",
+            "index_prefix": tag,
+            "faust_app_id": f"{tag}-process",
+            "index_group": f"{tag}-index",
+            "crawl_group": f"{tag}-crawl",
         }
     )
+    # A killed worker's group stays non-empty until the broker times the member out.
+    await remove(stack, (f"{tag}.", f"{tag}-"), group_wait_s=75)
 
 
 @pytest.fixture
 async def ready(fresh: Settings) -> AsyncIterator[Settings]:
-    """`fresh`, with its topics and index templates created (and removed afterwards)."""
+    """`fresh`, with its topics and index templates created (removed afterwards by `fresh`)."""
     from newsmon.connections import es_client
     from newsmon.index.templates import ensure_templates
-    from newsmon.topics import declared_topics, delete_topics, ensure_topics
+    from newsmon.topics import ensure_topics
 
     await ensure_topics(fresh)
     with es_client(fresh) as es:
         ensure_templates(es, fresh)
     yield fresh
-    await delete_topics(fresh, [fresh.topic(t.name) for t in declared_topics(fresh.schemas_dir)])
-    es = async_es_client(fresh)
-    try:
-        indices = await es.indices.get(index=f"{fresh.index_prefix}-*")
-        if indices:
-            await es.indices.delete(index=",".join(indices))
-        templates = await es.indices.get_index_template(name=f"{fresh.index_prefix}-*")
-        for template in templates["index_templates"]:
-            await es.indices.delete_index_template(name=template["name"])
-    finally:
-        await es.close()

@@ -27,7 +27,7 @@ async def produce(settings: Settings, topic: str, items: Iterable[tuple[bytes | 
 
 async def read_topic(settings: Settings, topic: str, expect: int, timeout_s: float = 60.0) -> list[dict[str, Any]]:
     """Read a topic from the start in a throwaway group until `expect` records (or the timeout)."""
-    consumer = make_consumer(settings, topic, group_id=f"reader-{uuid.uuid4().hex[:8]}")
+    consumer = make_consumer(settings, topic, group_id=f"{settings.topic_prefix}reader-{uuid.uuid4().hex[:8]}")
     await consumer.start()
     found: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout_s

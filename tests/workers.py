@@ -52,6 +52,13 @@ class WorkerProcess:
         self.kill()
         return self.proc.wait()
 
+    def freeze(self) -> None:
+        """SIGSTOP: the worker stands still mid-work, as in a long GC pause or on a starved host."""
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGCONT)
+
     def kill(self) -> None:
         if self.alive():
             os.killpg(self.proc.pid, signal.SIGKILL)

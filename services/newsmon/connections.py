@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 
+from newsmon import metrics
 from newsmon.settings import Settings
+
+log = logging.getLogger("newsmon.connections")
 
 
 def ca_file(path: Path | None, setting: str) -> str | None:
@@ -75,6 +80,27 @@ def make_consumer(settings: Settings, *topics: str, group_id: str, **overrides: 
         "fetch_max_bytes": 64 * 1024 * 1024,
     }
     return AIOKafkaConsumer(*topics, **{**options, **overrides})
+
+
+async def commit_or_redeliver(consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], worker: str) -> bool:
+    """Commit `offsets` for the partitions still assigned; False if a rebalance got in between.
+
+    A group that rebalanced while a batch was in flight refuses the commit (IllegalGeneration,
+    seen as CommitFailedError) or has taken the partition away (IllegalStateError). Neither is
+    an error of the worker: the side effect is idempotent and the uncommitted records are
+    redelivered to the partition's owner from its last commit, so the worker logs and goes on.
+    """
+    assigned = consumer.assignment()
+    offsets = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+    if not offsets:
+        return False
+    try:
+        await consumer.commit(offsets)
+    except (CommitFailedError, IllegalStateError) as exc:
+        metrics.COMMIT_REFUSED.labels(worker).inc()
+        log.warning("%s: commit refused after a rebalance (%s); the batch is redelivered", worker, exc)
+        return False
+    return True
 
 
 def faust_broker_options(settings: Settings) -> dict[str, Any]:

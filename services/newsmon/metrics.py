@@ -18,6 +18,21 @@ CRAWL_ROBOTS_REFUSALS = Counter("newsmon_crawl_robots_refusals_total", "URLs ref
 CRAWL_DEADLETTERS = Counter("newsmon_crawl_deadletters_total", "Articles lost to dead letters", ["reason"])
 CRAWL_ARTICLES = Counter("newsmon_crawl_articles_total", "Raw articles published", ["source"])
 
+# Data quality (newsmon.quality): per source, from the processor as it publishes.
+SOURCE_ARTICLES = Counter("newsmon_source_articles_total", "Articles published, per source", ["source"])
+SOURCE_INDICATORS = Counter(
+    "newsmon_source_indicators_total", "Indicators published, per source; metric \"other\" or a known one", ["source", "metric"]
+)
+SOURCE_LAST_ARTICLE = Gauge(
+    "newsmon_source_last_article_timestamp_seconds", "Fetch time of the newest article published, per source", ["source"]
+)
+PROCESS_RECORDS = Counter("newsmon_process_records_total", "Raw records the processor finished, by outcome", ["outcome"])
+PROCESS_DEADLETTERS = Counter("newsmon_process_deadletters_total", "Records the processor dead-lettered", ["stage", "reason"])
+
+COMMIT_REFUSED = Counter(
+    "newsmon_commit_refused_total", "Offset commits refused because the group rebalanced (batch redelivered)", ["worker"]
+)
+
 
 def serve(port: int) -> None:
     """Serve /metrics on `port` (0: not at all)."""

@@ -138,6 +138,12 @@ class Settings(BaseSettings):
     kibana_username: str | None = None
     kibana_password: str | None = None
 
+    # --- Data quality (`newsmon status`, metrics) --------------------------------------------
+    quality_window_days: float = Field(7.0, description="Window of the per-source signals: articles per day, "
+                                       "indicators per article, share of metric \"other\".")
+    silent_after_gaps: float = Field(5.0, description="A source is silent after this many times its usual gap "
+                                     "between articles (its window's mean) without a new one.")
+
     def topic(self, name: str) -> str:
         """The full topic name for a logical one such as "news.raw"."""
         return f"{self.topic_prefix}{name}"

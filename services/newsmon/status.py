@@ -1,7 +1,8 @@
 """A snapshot of the whole pipeline for operators: `newsmon status` and the `newsmon run` view.
 
 Counts come from the engines themselves: topic offsets and consumer-group commits in Kafka,
-document counts in Elasticsearch, the shared crawl state for sources.
+document counts and the per-source quality aggregations (newsmon.quality) in Elasticsearch, the
+shared crawl state for sources.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rich.table import Table
 from newsmon.connections import async_es_client, kafka_options, make_consumer
 from newsmon.crawl.state import CrawlState
 from newsmon.index.templates import names
+from newsmon.quality import SourceQuality, collect
 from newsmon.settings import Settings
 from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW, partition_ids
 
@@ -34,9 +36,24 @@ class Snapshot:
     polls: int = 0
     articles_found: int = 0
     failing_sources: list[str] = field(default_factory=list)
+    quality: list[SourceQuality] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def table(self, workers: list[tuple[str, str, int]] | None = None) -> Table:
+    #: Per-source quality rows shown in the table (silent ones first); `--json` has them all.
+    QUALITY_ROWS = 15
+
+    @property
+    def deadletter_rate(self) -> float | None:
+        """Dead letters per record that entered the pipeline (raw articles plus dead letters)."""
+        dead, raw = self.topic_records.get(DEADLETTER, 0), self.topic_records.get(RAW, 0)
+        return dead / (raw + dead) if raw + dead else None
+
+    @property
+    def silent_sources(self) -> list[str]:
+        return [q.source_id for q in self.quality if q.silent]
+
+    def table(self, workers: list[tuple[str, str, int, str | None]] | None = None) -> Table:
+        """The status view; `workers` are (name, state, restarts, last error line) of supervised children."""
         table = Table(title=f"newsmon · {self.taken_at:%H:%M:%S}", show_header=True)
         table.add_column("stage")
         table.add_column("count", justify="right")
@@ -48,9 +65,16 @@ class Snapshot:
         table.add_row("indicators found", str(self.topic_records.get(INDICATORS, 0)), "")
         table.add_row("searchable", f"{self.indexed.get('articles', 0)} / {self.indexed.get('indicators', 0)}",
                       f"articles / indicators in Elasticsearch, indexing lag {self.lag.get('index', 0)}")
-        table.add_row("dead letters", str(self.topic_records.get(DEADLETTER, 0)), "see `newsmon tail news.deadletter --from-beginning`")
-        for name, state, restarts in workers or []:
-            table.add_row(f"worker {name}", state, f"{restarts} restarts" if restarts else "")
+        rate = self.deadletter_rate
+        table.add_row("dead letters", str(self.topic_records.get(DEADLETTER, 0)),
+                      (f"{rate:.1%} of records, " if rate is not None else "") + "see `newsmon tail news.deadletter --from-beginning`")
+        if self.silent_sources:
+            table.add_row("[yellow]silent sources[/yellow]", str(len(self.silent_sources)), ", ".join(self.silent_sources))
+        for q in self.quality[: self.QUALITY_ROWS]:
+            table.add_row(f"source {q.source_id}", f"{q.articles_per_day:.1f}/day", _quality_detail(q))
+        for name, state, restarts, last_error in workers or []:
+            detail = f"{restarts} restarts, last: {last_error}" if restarts and last_error else (f"{restarts} restarts" if restarts else "")
+            table.add_row(f"worker {name}", state, detail)
         for error in self.errors:
             table.add_row("[red]error[/red]", "", error)
         return table
@@ -120,9 +144,21 @@ class PipelineStatus:
             for kind in ("articles", "indicators"):
                 response = await es.count(index=names(self.settings, kind).read_alias)
                 snap.indexed[kind] = response["count"]
+            snap.quality = await collect(es, self.settings, snap.taken_at)
         finally:
             await es.close()
 
 
+def _quality_detail(q: SourceQuality) -> str:
+    parts = [f"{q.indicators_per_article:.1f} indicators/article" if q.indicators_per_article is not None else "no articles in the window"]
+    if q.other_share is not None:
+        parts.append(f"{q.other_share:.0%} metric \"other\"")
+    if q.last_article_at:
+        parts.append(f"last {q.last_article_at:%Y-%m-%d %H:%M}" + (" [yellow]silent[/yellow]" if q.silent else ""))
+    return ", ".join(parts)
+
+
 def as_dict(snap: Snapshot) -> dict[str, Any]:
-    return {**snap.__dict__, "taken_at": snap.taken_at.isoformat()}
+    quality = [{**q.__dict__, "last_article_at": q.last_article_at.isoformat() if q.last_article_at else None} for q in snap.quality]
+    return {**snap.__dict__, "taken_at": snap.taken_at.isoformat(), "quality": quality,
+            "deadletter_rate": snap.deadletter_rate, "silent_sources": snap.silent_sources}

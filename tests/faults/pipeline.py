@@ -121,7 +121,7 @@ class Progress:
     async def run(self, stop: asyncio.Event) -> None:
         es = async_es_client(self.settings, request_timeout=2, max_retries=0)
         alias = names(self.settings, "articles").read_alias
-        consumer = make_consumer(self.settings, group_id=f"probe-{id(self)}", request_timeout_ms=3000)
+        consumer = make_consumer(self.settings, group_id=f"{self.settings.topic_prefix}probe-{id(self)}", request_timeout_ms=3000)
         await consumer.start()
         try:
             while not stop.is_set():

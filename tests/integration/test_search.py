@@ -8,6 +8,7 @@ pipeline published on Kafka.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,15 @@ OWN_ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-async def indexed(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, stack: Settings) -> Settings:
-    """Settings whose indices hold the shared and own articles, processed and indexed for real."""
-    import uuid
-
+async def indexed(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, stack: Settings) -> AsyncIterator[Settings]:
+    """Settings whose indices hold the shared and own articles, processed and indexed for real
+    (all of it deleted after the module's tests)."""
     from newsmon.index.templates import ensure_templates
     from newsmon.topics import ensure_topics
+    from tests.cleanup import remove
+    from tests.conftest import new_tag
 
-    tag = uuid.uuid4().hex[:10]
+    tag = new_tag("s")[1:]
     settings = stack.model_copy(update={"topic_prefix": f"s{tag}.", "index_prefix": f"s{tag}",
                                         "faust_app_id": f"s{tag}-process", "index_group": f"s{tag}-index"})
     await ensure_topics(settings)
@@ -56,7 +58,7 @@ async def indexed(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, st
     files = sorted((shared_dir / "corpus" / "articles").glob("*.txt")) + sorted(own.iterdir())
     raws = []
     for path in files:
-        raw = raw_from_file(path, source_id="shared" if "corpus" in str(path) else "own",
+        raw = raw_from_file(path, limit=settings.max_page_bytes, source_id="shared" if "corpus" in str(path) else "own",
                             base_url="https://news.example.cn/a")
         raw["published_at"] = "2023-04-20T08:00:00+08:00"
         raws.append(raw)
@@ -79,7 +81,8 @@ async def indexed(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, st
         stop.set()
         await indexer
         worker.stop()
-    return settings
+    yield settings
+    await remove(stack, (f"s{tag}.", f"s{tag}-"), group_wait_s=75)
 
 
 async def _count_is(settings: Settings, index: str, n: int) -> bool:

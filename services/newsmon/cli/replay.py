@@ -64,7 +64,8 @@ def ingest(
         try:
             with _progress() as bar:
                 task = bar.add_task("ingesting", total=total)
-                for file, raw in iter_raw(path, source_id=source_id, base_url=base_url, **options):
+                for file, raw in iter_raw(path, limit=settings.max_page_bytes, source_id=source_id, base_url=base_url,
+                                          **options):
                     bar.advance(task)
                     if isinstance(raw, Exception) or not raw["text"].strip():
                         problems.append(f"{file}: {raw if isinstance(raw, Exception) else 'no text found'}")

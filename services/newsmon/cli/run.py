@@ -35,7 +35,16 @@ def run(
     setup_only: bool = typer.Option(False, help="Only bring the stack up and ensure topics and templates."),
 ) -> None:
     """Bring the stack up, ensure topics and templates, run every worker with a live status view."""
+    from newsmon.supervise import AlreadyRunning, RunLock
+
     settings = get_settings()
+    lock = RunLock(settings.state_dir / "run.lock")
+    if not setup_only:
+        try:
+            lock.acquire()  # held until this process ends, however it ends
+        except AlreadyRunning as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from None
     if not external:
         try:
             statuses = LocalStack(settings, log=lambda m: console.print(f"[dim]{m}[/dim]")).up()
@@ -84,7 +93,7 @@ def run(
                 while not stop_requested and not (seconds and time.monotonic() - started > seconds):
                     supervisor.tick()
                     snap = await status.snapshot()
-                    table = snap.table([(c.name, c.state, c.restarts) for c in supervisor.children])
+                    table = snap.table([(c.name, c.state, c.restarts, c.last_error) for c in supervisor.children])
                     if interactive:
                         live.update(table)
                     elif time.monotonic() - last_print > 10:  # logs and pipes get a table every 10 s
@@ -100,6 +109,7 @@ def run(
         pass
     console.print("stopping workers…")
     supervisor.stop()
+    lock.release()
     console.print("stopped (the local stack keeps running: `newsmon stack down` stops it)")
 
 

@@ -7,7 +7,8 @@ and GBK are read as their superset GB18030 (pages labelled GB2312 routinely hold
 characters). Before generic detection, an undeclared body that reads as mostly common
 Chinese in GB18030 or Big5 is taken as such: this service reads Chinese news, and
 charset-normalizer often calls short GBK text Cyrillic. Declared single-byte Western charsets are only hints: Chinese pages often carry a
-copied "iso-8859-1" label.
+copied "iso-8859-1" label. Feeds (`decode_xml`) follow the XML rules first: byte-order mark,
+UTF-16/32 told from the first bytes, the XML declaration, then the HTTP charset.
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from charset_normalizer import from_bytes
 SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "utf-8"}
 #: Declared labels that never fail to decode and so prove nothing about the bytes.
 WEAK_LABELS = frozenset({"iso8859-1", "cp1252", "iso8859-15"})
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: UTF-32 first: its little-endian mark begins with UTF-16's.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
 #: How far into the document to look for a charset declaration.
 PRESCAN_BYTES = 16 * 1024
 #: How much of the document charset-normalizer reads (detection time grows with it).
@@ -68,6 +73,47 @@ def declared_charset(body: bytes) -> str | None:
         if match := _CHARSET_PARAM.search(meta.group(0)):
             return match.group(1).decode("ascii")
     return None
+
+
+def xml_family(body: bytes) -> str | None:
+    """The UTF-16 / UTF-32 codec an unmarked XML document is in, from where its first 4 bytes are zero.
+
+    XML 1.0 Appendix F: a document that does not start with a byte-order mark starts with
+    "<" (or white space), so the zeros of its first ASCII characters give the width and the byte
+    order. None means an ASCII-compatible encoding, named by the declaration.
+    """
+    zeros = tuple(byte == 0 for byte in body[:4])
+    return {
+        (True, True, True, False): "utf-32-be", (False, True, True, True): "utf-32-le",
+        (True, False, True, False): "utf-16-be", (False, True, False, True): "utf-16-le",
+    }.get(zeros)
+
+
+def _ascii_compatible(codec: str | None) -> bool:
+    try:
+        return bool(codec) and "<?xml".encode(codec) == b"<?xml"
+    except (LookupError, UnicodeError):
+        return False
+
+
+def decode_xml(body: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """(text, codec used) for a feed's bytes by the XML encoding rules, then the page rules.
+
+    In order: a byte-order mark (UTF-8/16/32), UTF-16/32 detected from the first bytes, the
+    `<?xml encoding?>` declaration, then the HTTP charset (a label only counts if the bytes
+    decode strictly with it, and a UTF-16/32 label on 8-bit bytes is ignored, as XML parsers do);
+    past those, `decode_html`'s evidence (strict UTF-8, Chinese, detection). Never raises.
+    """
+    for bom, codec in BOMS:
+        if body.startswith(bom) and (text := _strict(body, codec)) is not None:
+            return text, codec
+    if (family := xml_family(body)) and (text := _strict(body, family)) is not None:
+        return text, family
+    for label in (declared_charset(body), http_charset(content_type)):
+        codec = codec_name(label)
+        if codec not in WEAK_LABELS and _ascii_compatible(codec) and (text := _strict(body, codec)) is not None:
+            return text, codec
+    return decode_html(body, content_type)
 
 
 def _strict(body: bytes, codec: str | None) -> str | None:

@@ -261,7 +261,10 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        seen = {canonical_url(url)}
+        try:
+            seen = {canonical_url(url)}
+        except ValueError as error:  # a port written twice, a broken IPv6 literal, a lone surrogate
+            raise RefusedURL("malformed_url", f"{url[:200]}: {error}") from None
         hops: list[str] = []
         current = url
         while True:

@@ -1,7 +1,9 @@
 """SSRF guard: which URLs the crawler may fetch.
 
-Only http(s) to public addresses. The host is checked as written (IP literals in every legacy
-form: decimal, octal, hex, short, IPv4-mapped IPv6) and again after DNS resolution, where *every*
+Only http(s) to public addresses: every block of the IANA special-purpose registries that is
+not globally reachable, multicast and reserved space, and every known cloud metadata endpoint
+(by address and by name) are refused, from `data/special_addresses.yaml`. The host is checked
+as written (IP literals in every legacy form: decimal, octal, hex, short, IPv4-mapped IPv6) and again after DNS resolution, where *every*
 resolved address must be public. `GuardedBackend` repeats the check when a connection is opened
 and connects to the checked address, so a redirect hop or a DNS answer that changes between the
 check and the connect (rebinding) cannot reach an internal address. Hosts in the allowlist
@@ -15,24 +17,44 @@ import ipaddress
 import re
 import socket
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpcore
+import yaml
 
 from newsmon.crawl.errors import FetchFailed, RefusedURL
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 SCHEMES = frozenset({"http", "https"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
-#: Cloud metadata endpoints, refused by name and by address even where they look global.
-METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "metadata.azure.internal", "instance-data"})
-METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(a) for a in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200")
-)
 #: Dotted IPv4 in the forms inet_aton accepts: 1 to 4 parts, each decimal, octal (0…) or hex (0x…).
 _LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]*|\d+)(\.(0x[0-9a-f]*|\d+)){0,3}\.?$", re.IGNORECASE)
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+@dataclass(frozen=True)
+class SpecialBlock:
+    network: IPNetwork
+    reason: str
+    reachable: bool  # the registry's "Globally Reachable"; N/A counts as not
+
+
+def _load_table() -> tuple[list[SpecialBlock], frozenset[IPAddress], frozenset[str]]:
+    """The special-purpose blocks (most specific first), metadata addresses and metadata host names."""
+    data = yaml.safe_load((Path(__file__).parent / "data" / "special_addresses.yaml").read_text("utf-8"))
+    blocks = [SpecialBlock(ipaddress.ip_network(e["block"]), e["reason"], e["global"] is True) for e in data["special"]]
+    blocks += [SpecialBlock(ipaddress.ip_network(e["block"]), e["reason"], False) for e in data["never"]]
+    blocks.sort(key=lambda b: (b.network.version, -b.network.prefixlen))
+    addresses = frozenset(ipaddress.ip_address(a) for a in data["metadata"]["addresses"])
+    return blocks, addresses, frozenset(h.lower() for h in data["metadata"]["hosts"])
+
+
+#: From `data/special_addresses.yaml`: the IANA registries, so the verdict never depends on the
+#: Python version's idea of `is_global` (3.11 calls Oracle Cloud's 192.0.0.192 global).
+SPECIAL_BLOCKS, METADATA_ADDRESSES, METADATA_HOSTS = _load_table()
 
 
 def ip_literal(host: str) -> IPAddress | None:
@@ -60,17 +82,10 @@ def address_refusal(ip: IPAddress) -> str | None:
             embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if embedded is not None:
             return address_refusal(embedded)
-    for reason, flag in (
-        ("unspecified_address", ip.is_unspecified),
-        ("loopback_address", ip.is_loopback),
-        ("link_local_address", ip.is_link_local),
-        ("multicast_address", ip.is_multicast),
-        ("private_address", ip.is_private),
-        ("reserved_address", ip.is_reserved),
-        ("non_global_address", not ip.is_global),
-    ):
-        if flag:
-            return reason
+    # Most specific first, so a global anycast address inside a refused block is decided by its own entry.
+    for block in SPECIAL_BLOCKS:
+        if block.network.version == ip.version and ip in block.network:
+            return None if block.reachable else block.reason
     return None
 
 

@@ -32,23 +32,24 @@ def _is_tracking(name: str) -> bool:
 def canonical_url(url: str) -> str:
     """The canonical form of an absolute http(s) URL (w3lib's rules plus tracking/port removal).
 
-    Lowercases scheme and host, IDNA-encodes the host, drops the fragment, default port and
-    tracking parameters, sorts the query and normalises percent-encoding. A URL without a host
-    comes back w3lib-canonicalised only; one that cannot be parsed at all (a bad port, a broken
+    Lowercases scheme and host, IDNA-encodes the host, drops the fragment, default port, the
+    host's trailing dot and tracking parameters, sorts the query and normalises percent-encoding.
+    A URL without a host comes back w3lib-canonicalised only; one that cannot be parsed at all (a bad port, a broken
     IPv6 literal, a lone surrogate) raises ValueError.
     """
     parts = urlsplit(canonicalize_url(url.strip()))
     # latin-1 round-trips percent-escapes byte for byte (GBK-encoded queries stay intact).
     pairs = parse_qsl(parts.query, keep_blank_values=True, encoding="latin-1")
     query = urlencode([(k, v) for k, v in pairs if not _is_tracking(k)], encoding="latin-1")
-    netloc = parts.netloc
     scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port is not None and port == DEFAULT_PORTS.get(scheme):
-        netloc = netloc.rsplit(":", 1)[0]
+    port = parts.port  # ValueError on a bad port ("a port written twice", out of range)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    host = hostport[: -len(f":{port}")] if port is not None else hostport.removesuffix(":")
+    # "example.com." names the same host as "example.com" (the root label is implied).
+    host = host.removesuffix(".")
+    netloc = (f"{userinfo}@" if userinfo else "") + host
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
     return canonicalize_url(urlunsplit((scheme, netloc, parts.path or "/", query, "")))
 
 
@@ -63,8 +64,5 @@ def host_key(url: str) -> str:
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
+    port = parts.port
     return host if port is None or port == DEFAULT_PORTS.get(parts.scheme) else f"{host}:{port}"

@@ -20,11 +20,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError
 from aiokafka.partitioner import DefaultPartitioner
 
 from newsmon import metrics, records
-from newsmon.connections import make_consumer, make_producer
+from newsmon.connections import commit_or_redeliver, make_consumer, make_producer
 from newsmon.crawl.epaper import edition_date, editions_due, next_check, read_edition
 from newsmon.crawl.epaper import today as edition_today
 from newsmon.crawl.errors import CrawlError, RefusedURL, RobotsDisallowed
@@ -154,10 +153,7 @@ class CrawlWorker:
                     messages = [m for ms in batch.values() for m in ms]
                     if not await finish_within(self._fetch_locked(messages), stop, self.settings.crawl_stop_wait_s):
                         break  # stopped mid-batch: uncommitted, so the next owner fetches it again
-                    try:
-                        await consumer.commit({tp: ms[-1].offset + 1 for tp, ms in batch.items() if tp in consumer.assignment()})
-                    except CommitFailedError as exc:  # a rebalance came first: the new owner gets the batch
-                        log.warning("frontier commit lost to a rebalance (%s); its tasks are redelivered", exc)
+                    await commit_or_redeliver(consumer, {tp: ms[-1].offset + 1 for tp, ms in batch.items()}, "crawl")
         finally:
             # A cancelled poll recorded nothing: the feed's next owner polls it again.
             await _wait_or_cancel(list(self.polling.values()), self.settings.crawl_stop_wait_s)

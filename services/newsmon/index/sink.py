@@ -3,7 +3,8 @@
 Batches by size and time; every document has a stable id (re-delivery and replays overwrite);
 every item of a bulk response is checked: 429/5xx items are retried with backoff, other 4xx
 (mapping rejections) go to news.deadletter; offsets are committed only after Elasticsearch
-acknowledged the whole batch. When Elasticsearch is unreachable, consumption pauses (the batch in
+acknowledged the whole batch (a commit refused because the group rebalanced meanwhile is logged,
+and the batch redelivered: never a crash). When Elasticsearch is unreachable, consumption pauses (the batch in
 hand is the only memory held, the group membership is kept alive) and resumes by itself.
 """
 
@@ -20,7 +21,7 @@ from aiokafka import ConsumerRecord
 from elasticsearch import ApiError, TransportError
 
 from newsmon import metrics, records
-from newsmon.connections import async_es_client, make_consumer, make_producer
+from newsmon.connections import async_es_client, commit_or_redeliver, make_consumer, make_producer
 from newsmon.deadletter import envelope
 from newsmon.index.documents import article_document, indicator_document, observation_document, stale_indicator_ids
 from newsmon.index.templates import names
@@ -86,7 +87,7 @@ class Indexer:
                 if messages:
                     await self._index_batch(messages, consumer, producer, es)
                     offsets = {tp: tp_messages[-1].offset + 1 for tp, tp_messages in batch.items()}
-                    await consumer.commit({tp: o for tp, o in offsets.items() if tp in consumer.assignment()})
+                    await commit_or_redeliver(consumer, offsets, "index")
                 await self._report_lag(consumer)
         finally:
             await consumer.stop()

@@ -20,10 +20,11 @@ import socket
 
 import faust
 
-from newsmon import records
+from newsmon import metrics, records
 from newsmon.deadletter import DeadLetterLimit, envelope
 from newsmon.process.dedupe import first_copy
 from newsmon.process.enrich import enrich_raw
+from newsmon.quality import observe_published
 from newsmon.records import InvalidRecord
 from newsmon.settings import Settings
 from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW
@@ -58,6 +59,9 @@ def register(app: faust.App, settings: Settings) -> None:
         records.check(schemas, DEADLETTER, record)
         await deadletter_topic.send(key=event.key, value=records.encode(record))
         limit.record(True)
+        metrics.PROCESS_DEADLETTERS.labels(stage, reason).inc()
+        if source == RAW:
+            metrics.PROCESS_RECORDS.labels("dead_letter").inc()
 
     async def enrich_one(event: faust.EventT) -> None:
         if event.value is not None and len(event.value) > settings.max_raw_bytes:
@@ -80,6 +84,7 @@ def register(app: faust.App, settings: Settings) -> None:
             return
         await enriched_topic.send(key=raw["article_id"].encode(), value=payload)
         limit.record(False)
+        metrics.PROCESS_RECORDS.labels("ok").inc()
 
     async def publish_one(event: faust.EventT) -> None:
         try:
@@ -96,6 +101,7 @@ def register(app: faust.App, settings: Settings) -> None:
         for indicator in bundle["indicators"]:
             indicator["duplicate_of"] = original
             await indicators_topic.send(key=key, value=records.encode(indicator))
+        observe_published(article, bundle["indicators"])
 
     # Acks are manual and come only after an event's sends are queued: Faust's own ack would also
     # fire when an agent is cancelled mid-event (a rebalance, a shutdown), and that event's offset
