@@ -12,10 +12,12 @@ What the file holds (ids are stable, so re-imports overwrite rather than duplica
 
     index-pattern  newsmon-articles                       data view on the articles alias, time field published_at
     index-pattern  newsmon-indicators                     data view on the indicators alias, time field published_at
+    index-pattern  newsmon-observations                   data view on the observations alias, time field period_end
     search         newsmon-recent-articles                saved search "Recent articles" (duplicates hidden)
-    lens           newsmon-latest-figures-per-region      table subject x metric: last value_normalized, growth_pct
-    lens           newsmon-growth-distribution-by-metric  histogram of growth_pct, stacked by metric_id
-    lens           newsmon-signed-investment-over-time    sum of signed_amount value_normalized by period_end
+    lens           newsmon-latest-figures-per-region      observations: table region x metric, last value and growth by period end
+    lens           newsmon-metric-over-time-per-region    observations: GDP level per region by period end (one figure each)
+    lens           newsmon-conflicts-to-review            observations with a differing lower-authority figure
+    lens           newsmon-growth-distribution-by-metric  observations: histogram of growth_pct, stacked by metric_id
     lens           newsmon-article-volume-by-source       articles per day, stacked by source_id
     dashboard      newsmon-regional-economy               "Regional economy": all of the above
 
@@ -30,7 +32,10 @@ Format notes (checked against Kibana's own sample data and exports, 8.x/9.x):
   `kibanaSavedObjectMeta.searchSourceJSON.index`; a Lens layer through `indexpattern-datasource-layer-<layerId>`;
   a dashboard panel through `panelRefName` "panel_<panelIndex>", stored on the dashboard as a reference named
   "<panelIndex>:panel_<panelIndex>" (Kibana strips the "<panelIndex>:" prefix before matching).
-- Data view titles use the default index prefix "newsmon"; `newsmon kibana setup` rewrites the two titles
+- Figures come from observations (one reconciled figure per region, scope, metric and period), not from
+  mentions: a figure reported by four articles counts once. Region-level panels filter
+  `scope_kind : "region" and measure : "level"`, so a breakdown never stands for its total.
+- Data view titles use the default index prefix "newsmon"; `newsmon kibana setup` rewrites the titles
   when NEWSMON_INDEX_PREFIX differs (ids stay the same).
 
 Serialisation is deterministic: one object per line, keys sorted, UTF-8, no export-summary line.
@@ -52,10 +57,12 @@ TYPE_MIGRATION_VERSION = {"index-pattern": "8.0.0", "search": "8.0.0", "lens": "
 
 ARTICLES_VIEW = f"{PREFIX}-articles"
 INDICATORS_VIEW = f"{PREFIX}-indicators"
+OBSERVATIONS_VIEW = f"{PREFIX}-observations"
 RECENT_ARTICLES = "newsmon-recent-articles"
 LATEST_FIGURES = "newsmon-latest-figures-per-region"
 GROWTH_DISTRIBUTION = "newsmon-growth-distribution-by-metric"
-SIGNED_INVESTMENT = "newsmon-signed-investment-over-time"
+METRIC_OVER_TIME = "newsmon-metric-over-time-per-region"
+CONFLICTS = "newsmon-conflicts-to-review"
 ARTICLE_VOLUME = "newsmon-article-volume-by-source"
 DASHBOARD = "newsmon-regional-economy"
 
@@ -259,36 +266,93 @@ def xy(layer_id: str, series_type: str, x: str, y: str, split: str | None) -> Ob
 # --- visualizations --------------------------------------------------------------------------
 
 
+REGION_LEVELS = 'scope_kind : "region" and measure : "level"'
+
+
+def value_column(operation: str, field: str, label: str) -> Obj:
+    return {
+        "label": label,
+        "customLabel": True,
+        "dataType": "number",
+        "operationType": operation,
+        "sourceField": field,
+        "isBucketed": False,
+        "scale": "ratio",
+        "params": {"emptyAsNull": True},
+    }
+
+
+def datatable(layer: str, column_ids: list[str], transposed: str | None = None) -> Obj:
+    return {
+        "layerId": layer,
+        "layerType": "data",
+        "columns": [{"columnId": c, **({"isTransposed": True} if c == transposed else {})} for c in column_ids],
+        "rowHeight": "single",
+        "rowHeightLines": 1,
+    }
+
+
 def latest_figures() -> Obj:
     layer = "layer-latest-figures"
     columns = {
-        "col-subject": terms_column("subject", 50, {"type": "alphabetical", "fallback": True}, "asc", "Region",
-                                    other=False),
+        "col-region": terms_column("region_name", 50, {"type": "alphabetical", "fallback": True}, "asc", "Region",
+                                   other=False),
         "col-metric": terms_column("metric_id", 12, {"type": "alphabetical", "fallback": True}, "asc", "Metric",
                                    other=False),
         "col-value": last_value_column("value_normalized", "number", "period_end", "Latest value (normalised)"),
         "col-unit": last_value_column("unit_normalized", "string", "period_end", "Unit"),
         "col-growth": last_value_column("growth_pct", "number", "period_end", "Latest growth (%)"),
-    }
-    visualization = {
-        "layerId": layer,
-        "layerType": "data",
-        "columns": [
-            {"columnId": "col-subject"},
-            {"columnId": "col-metric", "isTransposed": True},  # one column group per metric: subject x metric
-            {"columnId": "col-value"},
-            {"columnId": "col-unit"},
-            {"columnId": "col-growth"},
-        ],
-        "rowHeight": "single",
-        "rowHeightLines": 1,
+        "col-period": last_value_column("time_period", "string", "period_end", "Period"),
     }
     return lens(
         LATEST_FIGURES,
         "Latest figures per region",
-        "Per region (subject) and metric: the most recent normalised value, its unit and growth, by period end. "
-        "Core economic indicators only.",
-        INDICATORS_VIEW, layer, columns, "lnsDatatable", visualization, query="core : true",
+        "Per region and metric: the latest reconciled figure (observation), its unit, growth and period. Each figure "
+        "once, however many articles reported it; the highest-authority source decides.",
+        OBSERVATIONS_VIEW, layer, columns, "lnsDatatable", datatable(layer, list(columns), transposed="col-metric"),
+        query=REGION_LEVELS,
+    )
+
+
+def metric_over_time() -> Obj:
+    layer = "layer-metric-over-time"
+    columns = {
+        "col-period": date_histogram_column("period_end", "Period end"),
+        "col-value": value_column("max", "value_normalized", "GDP (CNY)"),
+        "col-region": terms_column("region_name", 10, {"type": "column", "columnId": "col-value"}, "desc", "Region",
+                                   other=False),
+    }
+    return lens(
+        METRIC_OVER_TIME,
+        "A metric over time per region",
+        "GDP (地区生产总值) per region by period end, from observations: one figure per region and period (a "
+        "year-to-date figure is never added to the next). Change the metric_id in the query for another metric.",
+        OBSERVATIONS_VIEW, layer, columns, "lnsXY", xy(layer, "line", "col-period", "col-value", "col-region"),
+        query=f'metric_id : "gdp" and {REGION_LEVELS}',
+    )
+
+
+def conflicts_to_review() -> Obj:
+    layer = "layer-conflicts"
+    columns = {
+        "col-region": terms_column("region_name", 100, {"type": "column", "columnId": "col-conflicts"}, "desc", "Region",
+                                   other=False),
+        "col-metric": terms_column("metric_id", 20, {"type": "column", "columnId": "col-conflicts"}, "desc", "Metric",
+                                   other=False),
+        "col-period": terms_column("time_period", 20, {"type": "alphabetical", "fallback": True}, "desc", "Period",
+                                   other=False),
+        "col-value": last_value_column("value_normalized", "number", "last_updated", "Chosen value"),
+        "col-authority": last_value_column("authority", "string", "last_updated", "Decided by"),
+        "col-conflicts": value_column("sum", "conflict_count", "Figures to review"),
+        "col-sources": value_column("sum", "source_count", "Sources"),
+    }
+    return lens(
+        CONFLICTS,
+        "Conflicts to review",
+        "Observations where a lower-authority source reports another figure than the one chosen (a typo, an "
+        "early estimate, a misread table): the sources are listed by `newsmon observations --conflicts`.",
+        OBSERVATIONS_VIEW, layer, columns, "lnsDatatable", datatable(layer, list(columns)),
+        query="has_conflicts : true",
     )
 
 
@@ -311,37 +375,14 @@ def growth_distribution() -> Obj:
             },
         },
         "col-metric": terms_column("metric_id", 10, {"type": "column", "columnId": "col-count"}, "desc", "Metric"),
-        "col-count": count_column("Indicators"),
+        "col-count": count_column("Observations"),
     }
     return lens(
         GROWTH_DISTRIBUTION,
         "Growth distribution by metric",
-        "How reported growth rates (growth_pct) are distributed, stacked by metric.",
-        INDICATORS_VIEW, layer, columns, "lnsXY", xy(layer, "bar_stacked", "col-growth", "col-count", "col-metric"),
-    )
-
-
-def signed_investment() -> Obj:
-    layer = "layer-signed-investment"
-    columns = {
-        "col-period": date_histogram_column("period_end", "Period end"),
-        "col-sum": {
-            "label": "Signed investment (CNY)",
-            "customLabel": True,
-            "dataType": "number",
-            "operationType": "sum",
-            "sourceField": "value_normalized",
-            "isBucketed": False,
-            "scale": "ratio",
-            "params": {"emptyAsNull": True},
-        },
-    }
-    return lens(
-        SIGNED_INVESTMENT,
-        "Signed investment over time",
-        "Sum of signed (contracted) investment in CNY by period end; indicators from duplicate articles excluded.",
-        INDICATORS_VIEW, layer, columns, "lnsXY", xy(layer, "bar_stacked", "col-period", "col-sum", None),
-        query='metric_id : "signed_amount" and not duplicate_of : *',
+        "How reported growth rates (growth_pct) of observations are distributed, stacked by metric: each figure once.",
+        OBSERVATIONS_VIEW, layer, columns, "lnsXY", xy(layer, "bar_stacked", "col-growth", "col-count", "col-metric"),
+        query='scope_kind : "region"',
     )
 
 
@@ -365,10 +406,11 @@ def article_volume() -> Obj:
 # (panel index, saved object type, id, x, y, w, h) on Kibana's 48-column grid
 PANELS = [
     ("latest-figures", "lens", LATEST_FIGURES, 0, 0, 48, 16),
-    ("signed-investment", "lens", SIGNED_INVESTMENT, 0, 16, 24, 14),
+    ("metric-over-time", "lens", METRIC_OVER_TIME, 0, 16, 24, 14),
     ("growth-distribution", "lens", GROWTH_DISTRIBUTION, 24, 16, 24, 14),
-    ("article-volume", "lens", ARTICLE_VOLUME, 0, 30, 48, 12),
-    ("recent-articles", "search", RECENT_ARTICLES, 0, 42, 48, 18),
+    ("conflicts", "lens", CONFLICTS, 0, 30, 48, 12),
+    ("article-volume", "lens", ARTICLE_VOLUME, 0, 42, 48, 12),
+    ("recent-articles", "search", RECENT_ARTICLES, 0, 54, 48, 18),
 ]
 
 
@@ -393,8 +435,8 @@ def dashboard() -> Obj:
         DASHBOARD,
         {
             "title": "Regional economy",
-            "description": "Chinese regional economic news: latest figures per region, signed investment, growth "
-            "rates, article volume and the newest articles.",
+            "description": "Chinese regional economic news: the latest reconciled figure per region, a metric over "
+            "time per region, growth rates, conflicts to review, article volume and the newest articles.",
             "panelsJSON": dumps(panels),
             "optionsJSON": dumps(
                 {"useMargins": True, "syncColors": False, "syncCursor": True, "syncTooltips": False,
@@ -416,10 +458,12 @@ def build() -> list[Obj]:
     return [
         data_view(ARTICLES_VIEW, ARTICLES_VIEW, "newsmon articles", "published_at"),
         data_view(INDICATORS_VIEW, INDICATORS_VIEW, "newsmon indicators", "published_at"),
+        data_view(OBSERVATIONS_VIEW, OBSERVATIONS_VIEW, "newsmon observations", "period_end"),
         recent_articles(),
         latest_figures(),
+        metric_over_time(),
+        conflicts_to_review(),
         growth_distribution(),
-        signed_investment(),
         article_volume(),
         dashboard(),
     ]

@@ -5,7 +5,9 @@
 2. news.raw is read from the first record at or after --from (Kafka timestamps) in a consumer
    group of its own that commits as it goes: an interrupted replay resumes where it stopped.
 3. Each record goes through the same enrichment as the processor, near-duplicates are decided in
-   replay order, and documents are bulk-indexed with the same stable ids.
+   replay order, and documents are bulk-indexed with the same stable ids. Indicators are folded
+   into observations with the processor's choice rule (state in memory, one entry per
+   observation); every changed observation is indexed and published to news.observations.
 4. When the group has caught up, the read aliases move too: readers never see a half-built index.
 """
 
@@ -14,22 +16,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiokafka import TopicPartition
-from elasticsearch.helpers import async_bulk
+from elasticsearch.helpers import async_bulk, async_scan
 
 from newsmon import records
-from newsmon.connections import async_es_client, es_client, make_consumer
-from newsmon.index.documents import article_document, indicator_document
+from newsmon.connections import async_es_client, es_client, make_consumer, make_producer
+from newsmon.index.documents import (
+    article_document,
+    indicator_document,
+    observation_document,
+    observation_from_document,
+)
 from newsmon.index.templates import KINDS, move_alias, names
 from newsmon.process.dedupe import first_copy
-from newsmon.process.enrich import enrich_raw
+from newsmon.process.enrich import EXTRACTOR_VERSION, enrich_raw
+from newsmon.reconcile.agents import key_of
+from newsmon.reconcile.choose import apply
 from newsmon.records import InvalidRecord
 from newsmon.settings import Settings
-from newsmon.topics import RAW
+from newsmon.topics import OBSERVATIONS, RAW
 
 
 @dataclass
@@ -72,9 +81,14 @@ async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[i
     topic = settings.topic(RAW)
     consumer = make_consumer(settings, topic, group_id=plan.group, max_poll_records=200)
     es = async_es_client(settings)
-    counts = {"records": 0, "articles": 0, "indicators": 0, "invalid": 0, "failed": 0}
+    producer = make_producer(settings)
+    counts = {"records": 0, "articles": 0, "indicators": 0, "observations": 0, "invalid": 0, "failed": 0}
+    await producer.start()
     await consumer.start()
     try:
+        # A resumed replay goes on from the observations it had built (indexed batch by batch).
+        observations = {hit["_id"]: observation_from_document(hit["_source"])
+                        async for hit in async_scan(es, index=plan.indices["observations"], query={"query": {"match_all": {}}})}
         while not consumer.assignment():
             await consumer.getmany(timeout_ms=200)
         tps = sorted(consumer.assignment())
@@ -90,6 +104,7 @@ async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[i
         while any(position < ends[tp] for tp, position in (await _positions(consumer, tps)).items()):
             batch = await consumer.getmany(timeout_ms=1000)
             actions: list[dict[str, Any]] = []
+            changed: set[str] = set()
             for tp_messages in batch.values():
                 for message in tp_messages:
                     if message.offset >= ends[TopicPartition(message.topic, message.partition)]:
@@ -113,15 +128,29 @@ async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[i
                         indicator["duplicate_of"] = original
                         doc_id, doc = indicator_document(indicator)
                         actions.append({"_index": plan.indices["indicators"], "_id": doc_id, "_source": doc})
+                        if (key := key_of(indicator)) is not None:
+                            observation, change = apply(observations.get(key), indicator, key, now=_now(),
+                                                        extractor_version=EXTRACTOR_VERSION)
+                            if change is not None:
+                                observations[key] = observation
+                                changed.add(key)
                     counts["articles"] += 1
                     counts["indicators"] += len(bundle["indicators"])
+            for key in sorted(changed):
+                records.check(settings.schemas_dir, OBSERVATIONS, observations[key])
+                doc_id, doc = observation_document(observations[key])
+                actions.append({"_index": plan.indices["observations"], "_id": doc_id, "_source": doc})
+                await producer.send(settings.topic(OBSERVATIONS), records.encode(observations[key]), key=key.encode())
             if actions:
                 await async_bulk(es, actions, max_retries=5, initial_backoff=1)
+            await producer.flush()
             await consumer.commit()
             counts["records"] = done
             progress(done, total)
+        counts["observations"] = len(observations)
     finally:
         await consumer.stop()
+        await producer.stop()
         await es.close()
     with es_client(settings) as sync_es:
         sync_es.indices.refresh(index=",".join(plan.indices.values()))
@@ -129,6 +158,10 @@ async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[i
             move_alias(sync_es, names(settings, kind).read_alias, plan.indices[kind], write=False)
     ReplayPlan.path(settings).unlink(missing_ok=True)
     return counts
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 async def _positions(consumer: Any, tps: list[TopicPartition]) -> dict[TopicPartition, int]:

@@ -17,6 +17,8 @@ RAW = "news.raw"
 ARTICLES = "news.articles"
 INDICATORS = "news.indicators"
 DEADLETTER = "news.deadletter"
+OBSERVATIONS = "news.observations"
+BY_OBSERVATION = "news.indicators.by-observation"
 
 
 @dataclass(frozen=True)

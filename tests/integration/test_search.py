@@ -15,7 +15,8 @@ import pytest
 
 from newsmon.connections import es_client
 from newsmon.crawl.ingest import raw_from_file
-from newsmon.index.search import run_articles, run_indicators, run_series
+from newsmon.index.search import run_articles, run_indicators, run_observations
+from newsmon.reconcile.series import series_points
 from newsmon.index.sink import Indexer
 from newsmon.index.templates import names
 from newsmon.records import encode
@@ -71,6 +72,11 @@ async def indexed(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path, st
         alias = names(settings, "indicators").read_alias
         assert await wait_until(lambda: _count_is(settings, alias, total), 60), worker.log()[-2000:]
         assert await es_count(settings, names(settings, "articles").read_alias) == len(raws)
+        # every fact the published indicators name becomes one observation (the reconcile stage)
+        published = await read_topic(settings, settings.topic(INDICATORS), expect=total, timeout_s=30)
+        facts = {i["value"]["observation_key"] for i in published if i["value"].get("observation_key")}
+        alias = names(settings, "observations").read_alias
+        assert facts and await wait_until(lambda: _count_is(settings, alias, len(facts)), 90), worker.log()[-2000:]
     finally:
         stop.set()
         await indexer
@@ -132,18 +138,27 @@ async def test_metric_and_region_hierarchy_return_exactly_the_expected_indicator
 
 
 async def test_series_per_sub_region(indexed: Settings) -> None:
+    """Over observations, which the processor builds from indicators with region and period (issue 13's fields)."""
     with es_client(indexed) as es:
-        points = run_series(es, indexed, metric="signed_amount", region="十堰市", by="quarter")
+        found = await wait_until(lambda: _observations(es, indexed), 60)
+    points = series_points(found or [], by="quarter")
     regions = {p.region_code for p in points}
     assert {"420302", "420304"} <= regions  # 茅箭区, 郧阳区
     assert all(p.value > 0 for p in points)
+
+
+async def _observations(es, settings: Settings) -> list[dict]:  # noqa: ANN001
+    es.indices.refresh(index=names(settings, "observations").read_alias)
+    return run_observations(es, settings, region="十堰市", metric="signed_amount", scope_kind="region", measure="level")
 
 
 async def test_replay_rebuilds_fresh_indices_and_switches_aliases(indexed: Settings) -> None:
     from datetime import UTC, datetime
 
     articles_alias = names(indexed, "articles").read_alias
+    observations_alias = names(indexed, "observations").read_alias
     before = await es_count(indexed, articles_alias), await es_count(indexed, names(indexed, "indicators").read_alias)
+    observations_before = await es_count(indexed, observations_alias)
     with es_client(indexed) as es:
         old_index = next(iter(es.indices.get_alias(name=articles_alias)))
     plan, resumed = start_or_resume(indexed, datetime(1970, 1, 1, tzinfo=UTC))
@@ -153,3 +168,7 @@ async def test_replay_rebuilds_fresh_indices_and_switches_aliases(indexed: Setti
         assert list(es.indices.get_alias(name=articles_alias)) == [plan.indices["articles"]] != [old_index]
     after = await es_count(indexed, articles_alias), await es_count(indexed, names(indexed, "indicators").read_alias)
     assert after == before and counts["articles"] == before[0]
+    # observations are rebuilt too, into a fresh index behind the alias
+    with es_client(indexed) as es:
+        assert list(es.indices.get_alias(name=observations_alias)) == [plan.indices["observations"]]
+    assert await es_count(indexed, observations_alias) == observations_before == counts["observations"]

@@ -187,7 +187,7 @@ def of_type(type_: str) -> list[dict[str, Any]]:
 
 def test_every_line_is_one_saved_object() -> None:
     assert NDJSON.endswith("\n") and "\n\n" not in NDJSON
-    assert len(OBJECTS) == 8
+    assert len(OBJECTS) == 10
     for obj in OBJECTS:
         assert {"type", "id", "attributes", "references", "coreMigrationVersion", "typeMigrationVersion"} <= set(obj)
         assert isinstance(obj["references"], list)
@@ -228,6 +228,7 @@ def test_data_views_sit_on_the_read_aliases_with_date_time_fields() -> None:
         assert FIELDS[kind].get(time_field) in DATES, f"{view['id']}: {time_field}"
     assert BY_KEY[("index-pattern", "newsmon-articles")]["attributes"]["timeFieldName"] == "published_at"
     assert BY_KEY[("index-pattern", "newsmon-indicators")]["attributes"]["timeFieldName"] == "published_at"
+    assert BY_KEY[("index-pattern", "newsmon-observations")]["attributes"]["timeFieldName"] == "period_end"
 
 
 def test_saved_search_uses_real_fields_and_sorts_on_a_sortable_one() -> None:
@@ -264,17 +265,24 @@ def test_the_lens_check_catches_text_aggregations_and_missing_fields() -> None:
     assert "no such field" in problems
 
 
-def test_visualizations_are_the_four_asked_for() -> None:
+def test_visualizations_are_the_ones_asked_for_and_figures_come_from_observations() -> None:
     titles = {o["attributes"]["title"]: o for o in of_type("lens")}
     assert set(titles) == {
         "Latest figures per region",
+        "A metric over time per region",
+        "Conflicts to review",
         "Growth distribution by metric",
-        "Signed investment over time",
         "Article volume by source",
     }
-    signed = titles["Signed investment over time"]["attributes"]["state"]["query"]["query"]
-    assert 'metric_id : "signed_amount"' in signed
-    assert titles["Latest figures per region"]["attributes"]["state"]["query"]["query"] == "core : true"
+    for title in ("Latest figures per region", "A metric over time per region", "Conflicts to review",
+                  "Growth distribution by metric"):
+        (ref,) = titles[title]["references"]
+        assert view_kind(ref["id"]) == "observations", title
+    query = lambda title: titles[title]["attributes"]["state"]["query"]["query"]  # noqa: E731
+    # region figures only: a sector breakdown never stands for its region's total
+    assert 'scope_kind : "region" and measure : "level"' in query("Latest figures per region")
+    assert 'metric_id : "gdp"' in query("A metric over time per region")
+    assert query("Conflicts to review") == "has_conflicts : true"
 
 
 def test_dashboard_panels_reference_every_chart_and_the_saved_search() -> None:

@@ -32,12 +32,17 @@ def read_capped(path: Path, limit: int) -> bytes:
     return body
 
 
-def raw_from_file(path: Path, *, limit: int, source_id: str = "ingest", base_url: str | None = None) -> dict[str, Any]:
+def raw_from_file(path: Path, *, limit: int, source_id: str = "ingest", base_url: str | None = None,
+                  published_at: datetime | None = None, context_region: str | None = None,
+                  authority: str | None = None) -> dict[str, Any]:
     """A news.raw record for one file. HTML goes through the page extractor; text is kept as is.
 
     The URL is `base_url` + file name when given (pages saved from a site), else the file URI;
     either way the article id is stable, so ingesting the same files again overwrites. A file
     larger than `limit` bytes raises TooLarge, as a page past the fetcher's cap would.
+    `published_at` is used when the file carries no date of its own (text files never do), so
+    periods such as "一季度" resolve against the real publication date; `context_region` is what
+    "全市"/"我市" mean (the region_hint of a source), `authority` the source's authority.
     """
     body = read_capped(path, limit)
     url = f"{base_url.rstrip('/')}/{path.name}" if base_url else path.resolve().as_uri()
@@ -49,12 +54,17 @@ def raw_from_file(path: Path, *, limit: int, source_id: str = "ingest", base_url
     else:
         text, encoding = decode_html(body, "text/plain")
         title, author, published = "", None, None
-    return {
+    if published is None and published_at is not None:
+        published = published_at.isoformat()
+    record = {
         "schema_version": 1, "article_id": article_id(url), "url": url, "canonical_url": url,
-        "source_id": source_id, "source_name": None, "site": None, "region_hint": None, "tags": ["ingest"],
+        "source_id": source_id, "source_name": None, "site": None, "region_hint": context_region, "tags": ["ingest"],
         "title": title, "text": text, "author": author, "published_at": published, "fetched_at": now,
         "encoding": encoding, "http_status": None, "via": "ingest",
     }
+    if authority is not None:
+        record["authority"] = authority
+    return record
 
 
 def iter_raw(root: Path, **kwargs: Any) -> Iterator[tuple[Path, dict[str, Any] | Exception]]:

@@ -6,6 +6,13 @@ written by this module, which records it (as GUIDE.md would annotate it) at the 
 it; the free wording in data/vocabulary.yaml holds no digits. Same seed and same calls, same
 articles.
 
+The figures tell one consistent story: each district has one set of figures per year (monthly
+increments, so year-to-date figures grow month by month, and growth rates fixed per period), drawn
+from the seed and the district alone. A statistics bureau's release ("release", section "stats",
+in 万元 and formal wording) and the newspaper's economy report (in 亿元, in its own words) state
+the same figures for the same period; reprints repeat them; once in a while the newspaper has a
+typo (two digits swapped), which reconciliation should flag as a conflict.
+
 What `expected` covers: every quantity in `paragraphs` (economic ones with core=True, counts of
 volunteers or trainings with core=False). Titles, bylines and captions carry no figures; the
 dates and periods in the text ("4月12日", "1至5月") are not indicators, they are the `period`
@@ -15,6 +22,7 @@ of the figures next to them.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,6 +46,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "startup": ("investment", 20),
     "park": ("investment", 15),
     "community": ("news", 13),
+    "release": ("stats", 14),
 }
 
 #: Keys of every expected-indicator dict (GUIDE.md fields, plus metric_id, subject_code, paragraph).
@@ -61,6 +70,11 @@ _GROWTH_DOWN = (("同比下降", "yoy", 2), ("同比回落", "yoy", 1), ("下降
 _REPRINT_LEADS = ("据{source}消息，", "（{source}）", "本网讯　")
 _REPRINT_TITLES = ("{title}", "【区县传真】{title}", "{title}（转载）")
 _MAX_TRIES = 200
+#: Monthly increments (亿元) of each district's additive figures, and the share of tax in fiscal revenue.
+_MONTHLY_RANGES = {"gdp": (15.0, 60.0), "retail_sales": (5.0, 22.0), "fiscal_revenue": (0.6, 3.0)}
+_TAX_SHARE = (0.6, 0.9)
+#: How often the newspaper gets a figure wrong (two adjacent digits swapped).
+TYPO_CHANCE = 0.04
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +220,14 @@ def _statistical_period(published: datetime, rng: random.Random) -> tuple[str, i
     done = published.month - 1
     if done == 0:
         return rng.choice(("去年", "去年全年")), 12, True
+    return _period_wording(done, rng), done, done in (3, 6, 9)
+
+
+def _period_wording(months: int, rng: random.Random) -> str:
+    """How a report names the first `months` months of the current year."""
     named = {1: ("1月份",), 3: ("一季度", "今年一季度", "1至3月"), 6: ("上半年", "今年上半年", "1—6月"),
              9: ("前三季度", "1至9月", "1—9月")}
-    choices = named.get(done, (f"1至{done}月", f"1—{done}月", f"今年1至{done}月"))
-    return rng.choice(choices), done, done in (3, 6, 9)
+    return rng.choice(named.get(months, (f"1至{months}月", f"1—{months}月", f"今年1至{months}月")))
 
 
 class ArticleGenerator:
@@ -222,6 +240,8 @@ class ArticleGenerator:
 
     def __init__(self, seed: int = 7, start: datetime = DEFAULT_START, step: timedelta = DEFAULT_STEP) -> None:
         self._rng = random.Random(seed)
+        self._seed = seed
+        self._facts: dict[str, Any] = {}
         self._clock = start
         self._step = step
         self._serial = 0
@@ -288,10 +308,11 @@ class ArticleGenerator:
             byline = f"记者 {authors[0]} 通讯员 {' '.join(authors[1:])}"
         captions = {"economy": f"{region.name}一家企业的生产车间", "signing": "签约仪式现场",
                     "startup": f"{slots['project']}施工现场", "park": f"{slots['park']}一角",
-                    "community": "志愿者正在开展服务活动"}
+                    "community": "志愿者正在开展服务活动", "release": f"{region.name}一处商业街区"}
         return GeneratedArticle(
             slug=slug, kind=kind, section=KINDS[kind][0], title=title, paragraphs=draft.paragraphs,
-            published_at=published, byline=byline, authors=authors, source=rng.choice(words["sources"]),
+            published_at=published, byline=byline, authors=authors,
+            source=f"{region.name}统计局" if kind == "release" else rng.choice(words["sources"]),
             caption=f"图为{captions[kind]}。{self._name()} 摄", region_name=region.name,
             region_code=region.code, city_name=region.city, city_code=region.city_code,
             expected=draft.expected,
@@ -300,23 +321,19 @@ class ArticleGenerator:
     def _economy(self, ctx: _Context, draft: _Draft, slots: dict[str, str]) -> None:
         rng, words, r, p = self._rng, vocabulary(), ctx.region, ctx.period
         lead = words["lead_ins"]
-        gdp = Decimal(ctx.months) * Decimal(rng.uniform(15, 60))
         clauses: list[tuple[str, _Figure]] = []
         if ctx.quarterly:
-            clauses.append((rng.choice(lead["gdp"]), self._level(ctx, "gdp", gdp)))
+            clauses.append((rng.choice(lead["gdp"]), self._level(ctx, "gdp", typo=True)))
         clauses.append((rng.choice(lead["industrial_value_added"]), self._growth_only(ctx, "industrial_value_added")))
         clauses.append((rng.choice(lead["fixed_asset_investment"]), self._growth_only(ctx, "fixed_asset_investment")))
-        retail = gdp * Decimal(rng.uniform(0.28, 0.45))
-        clauses.append((rng.choice(lead["retail_sales"]), self._level(ctx, "retail_sales", retail)))
+        clauses.append((rng.choice(lead["retail_sales"]), self._level(ctx, "retail_sales", typo=True)))
         parts: list[str | _Figure] = [f"{p}，{r.name}{rng.choice(words['economy_openings'])}："]
         for position, (lead_in, figure) in enumerate(clauses):
             parts += (["；"] if position else []) + [lead_in, figure]
         draft.add(*parts, "。")
 
-        fiscal = Decimal(ctx.months) * Decimal(rng.uniform(0.6, 3.0))
-        tax = fiscal * Decimal(rng.uniform(0.6, 0.9))
-        draft.add(f"财政收入方面，{p}{r.deictic}", self._level(ctx, "fiscal_revenue", fiscal), "；其中",
-                  self._level(ctx, "tax_revenue", tax, verbs=("",), rank=False), "。")
+        draft.add(f"财政收入方面，{p}{r.deictic}", self._level(ctx, "fiscal_revenue", typo=True), "；其中",
+                  self._level(ctx, "tax_revenue", verbs=("",), rank=False), "。")
         if rng.random() < 0.6:
             added = self._count(2, 15, "家", qualifier_chance=0.2)
             parts = [f"市场主体活力持续增强，{p}{r.deictic}", self._figure(ctx, "新增规上工业企业", added, p), "。"]
@@ -331,6 +348,27 @@ class ArticleGenerator:
                       self._figure(ctx, "政企恳谈活动", meetings, p, core=False), "。")
         draft.add(self._official(ctx, "economy"))
         draft.add(self._next_steps(r.name))
+
+    def _release(self, ctx: _Context, draft: _Draft, slots: dict[str, str]) -> None:
+        """The district statistics bureau's release: the same figures as the newspaper's, for a
+        month of this year (often the latest), in 万元 and the bureau's own wording, never a typo."""
+        rng = self._rng
+        done = ctx.months if ctx.published.month > 1 else 12
+        months = done if rng.random() < 0.5 or done == 1 else rng.randint(1, done - 1)
+        period = _period_wording(months, rng) if ctx.published.month > 1 else rng.choice(("去年", "去年全年"))
+        ctx = _Context(ctx.region, ctx.published, ctx.event_date, period, months, months in (3, 6, 9, 12))
+        slots["period"] = period
+        r = ctx.region
+        draft.add(f"{period}，面对复杂多变的外部环境，{r.deictic}上下认真落实各项决策部署，经济运行总体平稳。")
+        if ctx.quarterly:
+            draft.add(f"经初步核算，{period}，{r.name}实现",
+                      self._stated(ctx, "gdp", "地区生产总值", with_growth=True, growth_lead="，按可比价格计算，"), "。")
+        draft.add(f"{period}，{r.deictic}", self._growth_only(ctx, "industrial_value_added", fixed_wording="规模以上工业增加值"),
+                  "；", self._growth_only(ctx, "fixed_asset_investment", fixed_wording="固定资产投资"), "；实现",
+                  self._stated(ctx, "retail_sales", "社会消费品零售总额", with_growth=True), "。")
+        draft.add(f"{period}，{r.deictic}完成", self._stated(ctx, "fiscal_revenue", "地方一般公共预算收入", with_growth=True),
+                  "；其中", self._stated(ctx, "tax_revenue", "税收收入"), "。")
+        draft.add(f"注：本公报数据为初步统计数，{r.name}统计局将根据年度统计核算结果进行修订。")
 
     def _signing(self, ctx: _Context, draft: _Draft, slots: dict[str, str]) -> None:
         rng, words, r, day = self._rng, vocabulary(), ctx.region, ctx.event_date
@@ -434,15 +472,18 @@ class ArticleGenerator:
         return _Figure(text, self._record(ctx, metric, subject, period, amount, growth, None,
                                           qualifier or amount.qualifier, core))
 
-    def _level(self, ctx: _Context, role: str, level: Decimal, *, verbs: tuple[str, ...] = ("完成", "实现"),
-               rank: bool = True) -> _Figure:
-        """A level and its growth in one of the shapes reports use, sometimes ranked:
-        "完成地区生产总值147亿元，同比增长5.3%", "生产总值达到147亿元，增长5.3%，增速位居全市第二"."""
+    def _level(self, ctx: _Context, role: str, *, verbs: tuple[str, ...] = ("完成", "实现"), rank: bool = True,
+               typo: bool = False) -> _Figure:
+        """The district's figure for the period and its growth, in one of the shapes reports use,
+        sometimes ranked: "完成地区生产总值147.36亿元，同比增长5.3%", "生产总值达到147.36亿元，增长5.3%，
+        增速位居全市第二". With `typo`, now and then two digits of the amount are swapped."""
         rng = self._rng
         wording = rng.choice(vocabulary()["wordings"][role])
-        amount = self._money(level)
-        growth = self._growth(*_GROWTH_RANGES[role], negative_chance=0.12)
-        ranked = self._rank() if rank and growth.pct > 0 and rng.random() < 0.25 else None
+        amount = self._money_fact(ctx, role, "亿元")
+        if typo and rng.random() < TYPO_CHANCE:
+            amount = _swap_digits(amount, rng)
+        growth = self._growth_fact(ctx, role)
+        ranked = self._rank_fact(ctx, role) if rank and growth.pct > 0 else None
         shape = rng.randrange(3)
         qualifier = None
         if shape == 0:
@@ -454,11 +495,71 @@ class ArticleGenerator:
         text += f"，{growth.text}" + (f"，增速{ranked.text}" if ranked else "")
         return _Figure(text, self._record(ctx, wording, None, ctx.period, amount, growth, ranked, qualifier, True))
 
-    def _growth_only(self, ctx: _Context, role: str) -> _Figure:
-        """"{wording}同比增长X%", sometimes ranked: reports often give no level for these."""
-        wording = self._rng.choice(vocabulary()["wordings"][role])
-        growth = self._growth(*_GROWTH_RANGES[role], negative_chance=0.15)
-        ranked = self._rank() if growth.pct > 0 and self._rng.random() < 0.35 else None
+    def _stated(self, ctx: _Context, role: str, wording: str, *, with_growth: bool = False, growth_lead: str = "，") -> _Figure:
+        """A bureau's statement of the district's figure in 万元: "社会消费品零售总额1473600万元，同比增长5.3%"."""
+        amount = self._money_fact(ctx, role, "万元")
+        growth = self._growth_fact(ctx, role) if with_growth else None
+        text = f"{wording}{amount.text}" + (f"{growth_lead}{growth.text}" if growth else "")
+        return _Figure(text, self._record(ctx, wording, None, ctx.period, amount, growth, None, None, True))
+
+    # --- the district's facts: the same for every article that reports them ---------------------
+
+    def _fact(self, ctx: _Context, draw: Callable[[random.Random], Any], *parts: object) -> Any:
+        """`draw` of the district's facts for the period's year, made once from a Random seeded by
+        the generator's seed, the district, the year and `parts`, then kept: every article gets
+        the same figure."""
+        year = ctx.published.year - (1 if ctx.published.month == 1 and ctx.months == 12 else 0)
+        seed = ":".join(map(str, (self._seed, ctx.region.code, year, *parts)))
+        if seed not in self._facts:
+            self._facts[seed] = draw(random.Random(seed))
+        return self._facts[seed]
+
+    def _level_fact(self, ctx: _Context, role: str) -> Decimal:
+        """The year-to-date level (亿元, two decimals) of an additive figure after ctx.months months."""
+        if role == "tax_revenue":
+            share = self._fact(ctx, lambda rng: Decimal(str(round(rng.uniform(*_TAX_SHARE), 3))), role)
+            return (self._level_fact(ctx, "fiscal_revenue") * share).quantize(Decimal("0.01"))
+        low, high = _MONTHLY_RANGES[role]
+        monthly = self._fact(ctx, lambda rng: [Decimal(str(round(rng.uniform(low, high), 2))) for _ in range(12)], role)
+        return sum(monthly[: ctx.months], Decimal(0))
+
+    def _money_fact(self, ctx: _Context, role: str, unit: str) -> _Amount:
+        value = self._level_fact(ctx, role) * _MONEY["亿元"] / _MONEY[unit]
+        return _Amount(f"{_fmt(value)}{unit}", value.normalize(), unit, None)
+
+    def _growth_fact(self, ctx: _Context, role: str) -> _Growth:
+        """The period's growth of a figure; its wording ("同比增长", "增长") is the writer's choice."""
+        low, high = _GROWTH_RANGES[role if role in _GROWTH_RANGES else "fiscal_revenue"]
+
+        def draw(rng: random.Random) -> Decimal:
+            if rng.random() < 0.12:
+                return -Decimal(str(round(rng.uniform(0.3, low + 5), 1)))
+            return Decimal(str(round(rng.uniform(low, high), 1)))
+
+        pct = self._fact(ctx, draw, role, ctx.months, "growth")
+        forms = _GROWTH_DOWN if pct < 0 else _GROWTH_UP
+        word, basis, _ = self._rng.choices(forms, [weight for *_, weight in forms])[0]
+        return _Growth(f"{word}{_fmt(abs(pct))}%", pct, basis)
+
+    def _rank_fact(self, ctx: _Context, role: str) -> _Rank | None:
+        def draw(rng: random.Random) -> tuple[int, str] | None:
+            if rng.random() >= 0.25:
+                return None
+            return rng.choice((1, 1, 2, 2, 3, 4, 5)), rng.choice(("全市", "全市", "全省"))
+
+        ranked = self._fact(ctx, draw, role, ctx.months, "rank")
+        if ranked is None:
+            return None
+        rank, scope = ranked
+        form = self._rng.choice(("位居{s}第{o}", "排名{s}第{o}位", "居{s}第{o}"))
+        return _Rank(form.format(s=scope, o=_ORDINALS[rank]), rank, scope)
+
+    def _growth_only(self, ctx: _Context, role: str, *, fixed_wording: str | None = None) -> _Figure:
+        """"{wording}同比增长X%" (the district's growth for the period), sometimes ranked: reports
+        often give no level for these."""
+        wording = fixed_wording or self._rng.choice(vocabulary()["wordings"][role])
+        growth = self._growth_fact(ctx, role)
+        ranked = self._rank_fact(ctx, role) if growth.pct > 0 else None
         text = f"{wording}{growth.text}" + (f"，增速{ranked.text}" if ranked else "")
         return _Figure(text, self._record(ctx, wording, None, ctx.period, None, growth, ranked, None, True))
 
@@ -522,13 +623,6 @@ class ArticleGenerator:
         pct = Decimal(str(round(rng.uniform(0.3, low + 5) if negative else rng.uniform(low, high), 1)))
         return _Growth(f"{word}{_fmt(pct)}%", -pct if negative else pct, basis)
 
-    def _rank(self) -> _Rank:
-        rng = self._rng
-        rank = rng.choice((1, 1, 2, 2, 3, 4, 5))
-        scope = rng.choice(("全市", "全市", "全省"))
-        form = rng.choice(("位居{s}第{o}", "排名{s}第{o}位", "居{s}第{o}"))
-        return _Rank(form.format(s=scope, o=_ORDINALS[rank]), rank, scope)
-
     # --- wording -------------------------------------------------------------------------------
 
     def _name(self) -> str:
@@ -572,6 +666,17 @@ class ArticleGenerator:
                "paragraphs": paragraphs, "reprint_of": original.slug,
                "title": rng.choice(_REPRINT_TITLES).format(title=original.title)},
         )
+
+
+def _swap_digits(amount: _Amount, rng: random.Random) -> _Amount:
+    """The amount with two adjacent, different digits swapped (147.36 -> 174.36): a typo."""
+    text = amount.text.removesuffix(amount.unit)
+    pairs = [i for i in range(len(text) - 1) if text[i].isdigit() and text[i + 1].isdigit() and text[i] != text[i + 1]]
+    if not pairs:
+        return amount
+    i = rng.choice(pairs)
+    value = Decimal(text[:i] + text[i + 1] + text[i] + text[i + 2:])
+    return _Amount(f"{_fmt(value)}{amount.unit}", value.normalize(), amount.unit, None)
 
 
 def generate(n: int, seed: int = 7, *, start: datetime = DEFAULT_START, step: timedelta = DEFAULT_STEP,

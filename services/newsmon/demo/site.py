@@ -1,8 +1,9 @@
 """The demo news site: generated articles behind RSS feeds, for machines without internet.
 
 What it serves (aiohttp, meant for 127.0.0.1):
-- `/`, `/news/`, `/investment/`: index pages; two sections, each with its own feed.
-- `/rss.xml` (要闻) and `/investment/rss.xml` (招商引资): RSS 2.0, newest 50 items, with ETag and
+- `/`, `/news/`, `/investment/`, `/stats/`: index pages; three sections, each with its own feed
+  (`/stats/` carries the district statistics bureaus' releases).
+- `/rss.xml` (要闻), `/investment/rss.xml` (招商引资) and `/stats/rss.xml` (统计信息): RSS 2.0, newest 50 items, with ETag and
   Last-Modified; a conditional GET of an unchanged feed gets 304.
 - `/news/<yyyy>/<mm>/<slug>.html`: article pages like a Chinese county news CMS (nav bar,
   breadcrumb, info line, picture caption, related links, footer). A third are GBK, declared in a
@@ -18,7 +19,8 @@ What it serves (aiohttp, meant for 127.0.0.1):
   ground truth for end-to-end tests), `GET /admin/sections` the portal's and the e-paper's.
   All answer loopback clients only.
 
-New articles appear every `interval_s` seconds (0: only on /admin/publish). Articles come from
+New articles appear every `interval_s` seconds (0: only on /admin/publish), every
+REPRINT_EVERY-th a repost of an earlier one. Articles come from
 demo.generator, so a seed fixes the texts (their dates follow the wall clock).
 """
 
@@ -49,6 +51,7 @@ FEED_ITEMS = 50
 SECTIONS = {
     "news": ("要闻", "/news/", "/rss.xml"),
     "investment": ("招商引资", "/investment/", "/investment/rss.xml"),
+    "stats": ("统计信息", "/stats/", "/stats/rss.xml"),  # the district statistics bureaus' releases
 }
 #: (charset, where it is declared), cycled over publication order so any nine consecutive
 #: articles cover every case: "both" = <meta> and HTTP header, "none" = neither.
@@ -57,6 +60,8 @@ ENCODINGS = (
     ("utf-8", "both"), ("utf-8", "header"), ("gbk", "none"), ("utf-8", "meta"),
 )
 BACKLOG_SPACING = timedelta(minutes=90)
+#: Every so many articles published over time, one is a repost of an earlier one (another section's copy).
+REPRINT_EVERY = 6
 #: Portal articles online at start (one a day back from now): three list pages.
 PORTAL_BACKLOG = 20
 _EDITORS = ("刘洋", "陈静", "王芳", "张磊")
@@ -142,8 +147,10 @@ def create_app(seed: int = 7, backlog: int = 20, interval_s: float = 30.0,
         web.get("/", _index),
         web.get("/news/", _index),
         web.get("/investment/", _index),
+        web.get("/stats/", _index),
         web.get("/rss.xml", _feed),
         web.get("/investment/rss.xml", _feed),
+        web.get("/stats/rss.xml", _feed),
         web.get("/robots.txt", _robots),
         web.get("/sitemap.xml", _sitemap),
         web.get(r"/news/{year:\d{4}}/{month:\d{2}}/{slug}.html", _article),
@@ -167,7 +174,7 @@ async def _publish_periodically(app: web.Application) -> AsyncIterator[None]:
     async def loop() -> None:
         while True:
             await asyncio.sleep(state.interval_s)
-            state.publish()
+            state.publish(reprint=len(state.published) % REPRINT_EVERY == REPRINT_EVERY - 1)
 
     task = asyncio.create_task(loop()) if state.interval_s > 0 else None
     yield

@@ -42,6 +42,46 @@ def indicator_document(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return record["indicator_id"], doc
 
 
+def parent_codes(code: str) -> list[str]:
+    """The province and city codes above a 6-digit division code, by its structure (country: none)."""
+    if code == "100000" or code.endswith("0000"):
+        return []
+    province = code[:2] + "0000"
+    return [province] if code.endswith("00") else [province, code[:4] + "00"]
+
+
+def observation_document(record: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(_id, _source) for an observation.v1 record; _id is the observation key (the Kafka key).
+
+    Adds flat fields for filters and Kibana: the region's parents and levels, the SDMX
+    TIME_PERIOD, and counts of sources, reprints and conflicts to review.
+    """
+    from newsmon.reconcile.periods import time_period
+
+    doc = dict(record)
+    code = record["region_code"]
+    doc["region_parent_codes"] = parent_codes(code)
+    levels = _division_levels([*doc["region_parent_codes"], code] if code != "100000" else [])
+    doc["province_code"] = (levels["province_codes"] or [None])[0]
+    doc["city_code"] = (levels["city_codes"] or [None])[0]
+    doc["county_code"] = (levels["county_codes"] or [None])[0]
+    doc["time_period"] = time_period(record["period_start"], record["period_end"])
+    doc["reprint_count"] = sum(1 for s in record["sources"] if s.get("duplicate_of"))
+    review = [c for c in record["conflicts"] if c["status"] == "review"]
+    doc["conflict_count"] = len(review)
+    doc["has_conflicts"] = bool(review)
+    return record["observation_key"], doc
+
+
+OBSERVATION_DOC_ONLY = ("region_parent_codes", "province_code", "city_code", "county_code", "time_period",
+                        "reprint_count", "conflict_count", "has_conflicts")
+
+
+def observation_from_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """The observation record an observation document was made from (its flat extras dropped)."""
+    return {k: v for k, v in doc.items() if k not in OBSERVATION_DOC_ONLY}
+
+
 def stale_indicator_ids(article_id: str, old_count: int, new_count: int) -> list[str]:
     """Indicator ids a re-processed article no longer has (its extraction found fewer)."""
     return [f"{article_id}-{seq:04d}" for seq in range(new_count, old_count)]

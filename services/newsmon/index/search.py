@@ -8,7 +8,6 @@ dictionary splits differently.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -114,45 +113,6 @@ def indicator_query(
     }
 
 
-INTERVALS = {"month": "month", "quarter": "quarter", "year": "year"}
-
-
-def series_query(*, metric: str, region: str, by: str = "quarter", agg: str = "sum") -> dict[str, Any]:
-    """Per period (by period_end) and per sub-region of `region`: sum / max / avg of value_normalized."""
-    code = region_code(region)
-    return {
-        "size": 0,
-        "query": {"bool": {
-            "filter": [_metric_filter(metric), {"term": {"subject_parent_codes": code}}, {"exists": {"field": "value_normalized"}}],
-            "must_not": [{"exists": {"field": "duplicate_of"}}],
-        }},
-        "aggs": {"periods": {
-            "date_histogram": {"field": "period_end", "calendar_interval": INTERVALS[by], "min_doc_count": 1},
-            "aggs": {"regions": {"terms": {"field": "subject_code", "size": 200},
-                                 "aggs": {"value": {agg: {"field": "value_normalized"}},
-                                          "name": {"terms": {"field": "subject", "size": 1}}}}},
-        }},
-    }
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    period: str
-    region_code: str
-    region: str
-    value: float
-
-
-def run_series(es: Elasticsearch, settings: Settings, **kwargs: Any) -> list[SeriesPoint]:
-    response = es.search(index=names(settings, "indicators").read_alias, body=series_query(**kwargs))
-    points = []
-    for bucket in response["aggregations"]["periods"]["buckets"]:
-        for region in bucket["regions"]["buckets"]:
-            name = region["name"]["buckets"][0]["key"] if region["name"]["buckets"] else region["key"]
-            points.append(SeriesPoint(bucket["key_as_string"][:10], region["key"], name, region["value"]["value"]))
-    return points
-
-
 def run_articles(es: Elasticsearch, settings: Settings, text: str, **kwargs: Any) -> list[dict[str, Any]]:
     response = es.search(index=names(settings, "articles").read_alias, body=article_query(text, **kwargs))
     hits = []
@@ -164,4 +124,36 @@ def run_articles(es: Elasticsearch, settings: Settings, text: str, **kwargs: Any
 
 def run_indicators(es: Elasticsearch, settings: Settings, **kwargs: Any) -> list[dict[str, Any]]:
     response = es.search(index=names(settings, "indicators").read_alias, body=indicator_query(**kwargs))
+    return [hit["_source"] for hit in response["hits"]["hits"]]
+
+
+def observation_query(
+    *, region: str | None = None, children: bool = True, metric: str | None = None, scope_kind: str | None = None,
+    measure: str | None = None, since: date | None = None, until: date | None = None, conflicts: bool = False,
+    size: int = 100,
+) -> dict[str, Any]:
+    """Observations matching every filter, newest period first; since/until bound the period's end."""
+    filters: list[dict[str, Any]] = []
+    if region:
+        code = region_code(region)
+        filters.append(_region_filter(code, "region_code", "region_parent_codes") if children else {"term": {"region_code": code}})
+    if metric:
+        filters.append(_metric_filter(metric))
+    if scope_kind:
+        filters.append({"term": {"scope_kind": scope_kind}})
+    if measure:
+        filters.append({"term": {"measure": measure}})
+    if since or until:
+        filters.append({"range": {"period_end": {k: v.isoformat() for k, v in (("gte", since), ("lte", until)) if v}}})
+    if conflicts:
+        filters.append({"term": {"has_conflicts": True}})
+    return {
+        "query": {"bool": {"filter": filters}},
+        "sort": [{"period_end": "desc"}, {"period_start": "desc"}, {"region_code": "asc"}, {"observation_key": "asc"}],
+        "size": size,
+    }
+
+
+def run_observations(es: Elasticsearch, settings: Settings, **kwargs: Any) -> list[dict[str, Any]]:
+    response = es.search(index=names(settings, "observations").read_alias, body=observation_query(**kwargs))
     return [hit["_source"] for hit in response["hits"]["hits"]]

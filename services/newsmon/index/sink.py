@@ -1,4 +1,4 @@
-"""The indexer: news.articles + news.indicators -> Elasticsearch, in a consumer group.
+"""The indexer: news.articles, news.indicators and news.observations -> Elasticsearch, in a consumer group.
 
 Batches by size and time; every document has a stable id (re-delivery and replays overwrite);
 every item of a bulk response is checked: 429/5xx items are retried with backoff, other 4xx
@@ -23,13 +23,14 @@ from elasticsearch import ApiError, TransportError
 from newsmon import metrics, records
 from newsmon.connections import async_es_client, commit_or_redeliver, make_consumer, make_producer
 from newsmon.deadletter import envelope
-from newsmon.index.documents import article_document, indicator_document, stale_indicator_ids
+from newsmon.index.documents import article_document, indicator_document, observation_document, stale_indicator_ids
 from newsmon.index.templates import names
 from newsmon.records import InvalidRecord
 from newsmon.settings import Settings
-from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS
+from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, OBSERVATIONS
 
 log = logging.getLogger("newsmon.index")
+DOCUMENTS = {ARTICLES: article_document, INDICATORS: indicator_document, OBSERVATIONS: observation_document}
 REPORT_EVERY_S = 10.0
 
 
@@ -63,9 +64,9 @@ class Indexer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.stats = IndexStats()
-        self.topics = {settings.topic(ARTICLES): ARTICLES, settings.topic(INDICATORS): INDICATORS}
+        self.topics = {settings.topic(t): t for t in (ARTICLES, INDICATORS, OBSERVATIONS)}
         self._last_report = 0.0
-        self.aliases = {ARTICLES: names(settings, "articles").write_alias, INDICATORS: names(settings, "indicators").write_alias}
+        self.aliases = {t: names(settings, t.removeprefix("news.")).write_alias for t in (ARTICLES, INDICATORS, OBSERVATIONS)}
 
     async def run(self, stop: asyncio.Event) -> IndexStats:
         """Index until `stop` is set; finishes and commits the batch in hand first."""
@@ -104,7 +105,7 @@ class Indexer:
             except InvalidRecord as exc:
                 dead.append(self._dead(message, "index.decode", exc.reason, exc.detail))
                 continue
-            doc_id, source = (article_document if topic == ARTICLES else indicator_document)(record)
+            doc_id, source = DOCUMENTS[topic](record)
             pending.append(_Pending(message, {"index": {"_index": self.aliases[topic], "_id": doc_id}}, source))
         pending += await self._stale_deletes(pending, consumer, es)
         started = time.monotonic()

@@ -16,7 +16,7 @@ from elasticsearch import Elasticsearch
 
 from newsmon.settings import Settings
 
-KINDS = ("articles", "indicators")
+KINDS = ("articles", "indicators", "observations")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class IndexNames:
 
 
 def load_template(schemas_dir: Path, kind: str) -> dict:
-    """The newest template body for `kind` (articles, indicators) from schemas/es/."""
+    """The newest template body for `kind` (articles, indicators, observations) from schemas/es/."""
     files = sorted((schemas_dir / "es").glob(f"{kind}.v*.json"), key=lambda p: int(p.stem.split(".v")[1]))
     return json.loads(files[-1].read_text())
 

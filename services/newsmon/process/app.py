@@ -51,8 +51,10 @@ def create_app(settings: Settings) -> faust.App:
     from faust.sensors.prometheus import setup_prometheus_sensors
 
     from newsmon.process.agents import register
+    from newsmon.reconcile.agents import register as register_reconcile
 
     register(app, settings)
+    register_reconcile(app, settings)
     if settings.faust_web_port > 0:
         setup_prometheus_sensors(app)  # /metrics on the worker's web port (health + Prometheus)
     return app

@@ -49,7 +49,7 @@ def test_two_thousand_distinct_articles_fast():
     assert len({a.title for a in batch}) == 2000
     assert len({a.text for a in batch}) == 2000
     assert len({a.slug for a in batch}) == 2000
-    assert {a.kind for a in batch} == {"economy", "signing", "startup", "park", "community"}
+    assert {a.kind for a in batch} == {"economy", "signing", "startup", "park", "community", "release"}
 
 
 def test_published_times_are_shanghai_and_increasing(articles):
