@@ -70,6 +70,9 @@ def indicators(
     min_growth: float = typer.Option(None, help="Lower bound on growth, in percent."),
     max_growth: float = typer.Option(None, help="Upper bound on growth, in percent."),
     period: str = typer.Option(None, help="Period as written (一季度, 上半年, …)."),
+    scope_kind: str = typer.Option(
+        None, help="What the figure measures in its region: region, sector, industry, park, project, enterprise, team, other."
+    ),
     all_kinds: bool = typer.Option(False, "--all", help="Include non-economic quantities and reprints."),
     size: int = typer.Option(50, help="How many indicators."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -84,21 +87,25 @@ def indicators(
             found = run_indicators(
                 es, settings, metric=metric, region=region, since=_date(since), until=_date(until),
                 min_value=min_value, max_value=max_value, min_growth=min_growth, max_growth=max_growth,
-                period=period, include_non_core=all_kinds, include_duplicates=all_kinds, size=size,
+                period=period, scope_kind=scope_kind, include_non_core=all_kinds, include_duplicates=all_kinds, size=size,
             )
     except UnknownRegion as exc:
         _fail(str(exc))
     if as_json:
         print(json.dumps(found, ensure_ascii=False, indent=2))
         return
-    table = Table("published", "subject", "period", "metric", "value", "growth %", "rank", "quote")
+    table = Table("published", "region", "scope", "period", "metric", "value", "growth %", "rank", "quote")
     for ind in found:
         value = f"{ind['value']:g}{ind['unit'] or ''}" if ind["value"] is not None else ""
         if ind.get("qualifier") and value:
             value = f"{value} ({ind['qualifier']})"
         growth = f"{ind['growth_pct']:+g}" if ind["growth_pct"] is not None else ""
         rank = f"{ind['rank_scope'] or ''}第{ind['rank']}" if ind["rank"] else ""
-        table.add_row((ind.get("published_at") or "")[:10], ind["subject"] or "", ind["period"] or "",
+        scope = "" if ind.get("scope_kind") in (None, "region") else f"{ind['scope_kind']}: {ind.get('scope_name') or ''}"
+        period = ind["period"] or ""
+        if ind.get("period_start"):
+            period = f"{period} ({ind['period_start']}/{ind.get('period_end') or ''})"
+        table.add_row((ind.get("published_at") or "")[:10], ind.get("region_name") or ind["subject"] or "", scope, period,
                       f"{ind['metric']} [{ind['metric_id']}]", value, growth, rank, ind["quote"][:40])
     console.print(table)
     console.print(f"{len(found)} indicators")

@@ -13,7 +13,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_id, metric_vocabulary
+from newsmon.extract.metrics import FALLBACK_METRIC_ID, metric_id, resolve_metric
 from newsmon.extract.regions import gazetteer
 from newsmon.index.templates import names
 from newsmon.settings import Settings
@@ -35,6 +35,10 @@ def region_code(region: str) -> str:
     if not found:
         raise UnknownRegion(f"unknown region {region!r}: give a division name or a 6-digit code")
     return min(found, key=lambda r: r.level).code or ""
+
+
+# Where an indicator document keeps its region and the levels above it (index/documents.py).
+_REGION_FIELDS = ("region_code", "province_code", "city_code", "county_code", "subject_code", "subject_parent_codes")
 
 
 def _region_filter(code: str, field: str, parents_field: str) -> dict[str, Any]:
@@ -77,25 +81,28 @@ def article_query(
 
 
 def _metric_filter(metric: str) -> dict[str, Any]:
-    """A metric id ("gdp"), or a wording resolved to its id ("地区生产总值"), or else the exact wording."""
-    if metric in set(metric_vocabulary().id_by_wording.values()):
-        return {"term": {"metric_id": metric}}
-    resolved = metric_id(to_simplified(metric))
+    """A metric id ("gdp"), canonical name or any wording in either script ("地區生產總值") resolved
+    to its id, else the id of the longest wording it contains, else the exact wording."""
+    resolved = resolve_metric(metric) or metric_id(to_simplified(metric))
     return {"term": {"metric_id": resolved}} if resolved != FALLBACK_METRIC_ID else {"term": {"metric": metric}}
 
 
 def indicator_query(
     *, metric: str | None = None, region: str | None = None, since: date | None = None, until: date | None = None,
     min_value: float | None = None, max_value: float | None = None, min_growth: float | None = None,
-    max_growth: float | None = None, period: str | None = None, include_non_core: bool = False,
-    include_duplicates: bool = False, size: int = 50,
+    max_growth: float | None = None, period: str | None = None, scope_kind: str | None = None,
+    include_non_core: bool = False, include_duplicates: bool = False, size: int = 50,
 ) -> dict[str, Any]:
-    """Indicators matching every given filter, newest first."""
+    """Indicators matching every given filter, newest first. A region matches the figures of its
+    own and of its sub-regions (a project's or a sector's by the region it belongs to)."""
     filters: list[dict[str, Any]] = []
     if metric:
         filters.append(_metric_filter(metric))
     if region:
-        filters.append(_region_filter(region_code(region), "subject_code", "subject_parent_codes"))
+        code = region_code(region)
+        filters.append({"bool": {"should": [{"term": {field: code}} for field in _REGION_FIELDS], "minimum_should_match": 1}})
+    if scope_kind:
+        filters.append({"term": {"scope_kind": scope_kind}})
     if since or until:
         filters.append({"range": {"published_at": {k: v.isoformat() for k, v in (("gte", since), ("lte", until)) if v}}})
     for field, low, high in (("value_normalized", min_value, max_value), ("growth_pct", min_growth, max_growth)):
