@@ -158,13 +158,13 @@ def extract_page(body: bytes, url: str | None = None, content_type: str | None =
     hinted_title = _hinted(tree, hints.get("title"))
     hinted_date = _hinted(tree, hints.get("date"))
     meta = _meta(tree)
-    text = _hinted_body(tree, hints.get("body")) or _main_text(html, tree)
+    text = _hinted_body(tree, hints.get("body")) or _main_text(tree)
     page_text = _visible_text(tree)
     start, end = _locate(page_text, text)
     header = page_text[max(0, start - HEADER_WINDOW) : start]
     footer = page_text[end : end + FOOTER_WINDOW]
-    try:
-        doc = trafilatura.extract_metadata(tree, default_url=url)
+    try:  # title and site name; its date search kept short: htmldate runs below only when needed
+        doc = trafilatura.extract_metadata(tree, default_url=url, extensive=False)
     except Exception as error:  # it runs htmldate, which raises on odd dates ("+68:00" offsets)
         logging.getLogger(__name__).debug("trafilatura metadata failed: %s", error)
         doc = None
@@ -272,7 +272,7 @@ def _canonical(tree: etree._Element) -> str | None:
 # --- main text -------------------------------------------------------------------------------
 
 
-def _main_text(html: str, tree: etree._Element) -> str:
+def _main_text(tree: etree._Element) -> str:
     """readability's main block (good recall on portal pages), its edges trimmed by trafilatura.
 
     readability tends to take a container one level too big (title, date line, share buttons,
@@ -285,11 +285,14 @@ are skipped for the plain block text of the body: their cost grows faster than l
         return _block_text(tree.find("body") if tree.find("body") is not None else tree)
     readable = ""
     try:
-        summary = Document(html).summary(html_partial=True)
+        summary = Document(deepcopy(tree)).summary(html_partial=True)  # it edits the tree it is given
         readable = _block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
     except Exception as error:  # readability raises bare Exception subclasses on odd markup
         logging.getLogger(__name__).debug("readability failed: %s", error)
-    precise = _clean_lines((trafilatura.extract(tree, include_tables=True, deduplicate=True) or "").splitlines())
+    # fast: trafilatura's own readability / jusText fallback would repeat the work readability did above
+    precise = _clean_lines(
+        (trafilatura.extract(tree, include_tables=True, deduplicate=True, fast=True) or "").splitlines()
+    )
     if len(_compact(readable)) < MIN_READABILITY_SHARE * len(_compact(precise)):
         return precise
     lines = readable.splitlines()
