@@ -1,9 +1,11 @@
 """HTML page → `Page`: main text and the metadata a news article carries.
 
 Steps, each a plain function:
-  1. decode the bytes (`decode.decode_html`), parse once with lxml;
-  2. main text: readability-lxml's main block (best on Chinese portal pages), trafilatura as
-     the fallback when that block is short; blocks become lines, captions and credits dropped;
+  1. decode the bytes (`decode.decode_html`), parse once with lxml: every later step reads that
+     tree (readability a copy, as it edits what it reads; trafilatura copies it itself);
+  2. main text: readability's main block (trafilatura's port of readability-lxml: best on
+     Chinese portal pages), trafilatura as the fallback when that block is short; blocks become
+     lines, captions and credits dropped;
   3. publish time: structured data first (JSON-LD, meta tags), then a labelled date in the page
      (发布时间：…), then the date nearest above the main text, then htmldate;
   4. author: meta / JSON-LD names that look like people, then Chinese bylines (作者：, 记者, 编辑：,
@@ -29,7 +31,7 @@ import trafilatura
 from cssselect import SelectorError, SelectorSyntaxError
 from lxml import etree
 from lxml.cssselect import CSSSelector
-from readability import Document
+from trafilatura.readability_lxml import Document
 
 from newsmon.crawl.decode import decode_html
 
@@ -280,16 +282,17 @@ def _main_text(tree: etree._Element) -> str:
     table layouts. Lines before the first and after the last line trafilatura also kept are
     dropped. If readability finds little, trafilatura's text is used. Past `MAX_ELEMENTS` both
 are skipped for the plain block text of the body: their cost grows faster than linearly.
+    trafilatura runs fast (no fallback of its own): its fallback is readability and jusText,
+    and readability has just run here.
     """
     if sum(1 for _ in tree.iter()) > MAX_ELEMENTS:
         return _block_text(tree.find("body") if tree.find("body") is not None else tree)
     readable = ""
     try:
-        summary = Document(deepcopy(tree)).summary(html_partial=True)  # it edits the tree it is given
+        summary = Document(deepcopy(tree)).summary()  # it edits the tree it is given
         readable = _block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
     except Exception as error:  # readability raises bare Exception subclasses on odd markup
         logging.getLogger(__name__).debug("readability failed: %s", error)
-    # fast: trafilatura's own readability / jusText fallback would repeat the work readability did above
     precise = _clean_lines(
         (trafilatura.extract(tree, include_tables=True, deduplicate=True, fast=True) or "").splitlines()
     )
