@@ -24,30 +24,21 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 #: Starts every tag of this session (tags are `t` / `s` + SESSION + 6 more hex digits).
 SESSION = uuid.uuid4().hex[:4]
-#: The stack the session used, and whether the session started it (then every test-shaped name
-#: in it is a leftover, whichever session made it).
-_used_stack: list[tuple[Settings, bool]] = []
-
-
 def new_tag(kind: str = "t") -> str:
     """A fresh name prefix for one test (or one module's shared resources)."""
     return f"{kind}{SESSION}{uuid.uuid4().hex[:6]}"
 
 
-@pytest.hookimpl(tryfirst=True)  # before the session fixtures (the stack) are torn down
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if it left a topic, group, index or template behind (deleting it)."""
-    if not _used_stack:
-        return
+def _fail_on_leftovers(settings: Settings, own_stack: bool) -> None:
+    """Fail the run if it left a topic, group, index or template behind (deleting it). On a stack
+    the session started, every test-shaped name is a leftover, whichever session made it."""
     from tests.cleanup import describe, leftovers, remove
 
-    settings, own_stack = _used_stack[0]
     prefixes = None if own_stack else (f"t{SESSION}", f"s{SESSION}")
     left = asyncio.run(leftovers(settings, prefixes))
     if any(left.values()):
-        session.config.get_terminal_writer().line(f"test leftovers (now deleted): {describe(left)}", red=True)
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
         asyncio.run(remove(settings, prefixes, group_wait_s=60))
+        raise AssertionError(f"test leftovers (now deleted): {describe(left)}")
 
 
 @pytest.fixture(scope="session")
@@ -66,10 +57,14 @@ def stack() -> Iterator[Settings]:
     started_here = not all(st.healthy for st in statuses)
     if started_here:
         local.up()
-    _used_stack.append((settings, started_here))
     yield settings
-    if started_here:
-        local.down()
+    # Checked here, while the stack still runs: session fixtures are torn down before the
+    # session-finish hooks, and a stack started here is stopped right after.
+    try:
+        _fail_on_leftovers(settings, started_here)
+    finally:
+        if started_here:
+            local.down()
 
 
 @pytest.fixture
