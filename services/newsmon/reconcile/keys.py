@@ -15,9 +15,9 @@ import hashlib
 import re
 from typing import Any
 
+from newsmon.extract.metrics import FALLBACK_METRIC_ID
 from newsmon.text.clean import to_simplified
 
-FALLBACK_METRIC_ID = "other"
 # Words that name the kind of a scope rather than the scope: "纺织行业" and "纺织业" are one
 # industry, "新能源产业" and "新能源领域" one sector.
 _SCOPE_KIND_WORDS_RE = re.compile(r"(?:行业|产业|领域|板块|方面)$")
