@@ -219,10 +219,7 @@ def _start_after(text: str, position: int, limit: int, marks: str) -> int:
     """The first offset after the last of `marks` before `position` (not before `limit`, nor
     further back than _REACH)."""
     limit = max(limit, position - _REACH)
-    index = position - 1
-    while index >= limit and text[index] not in marks:
-        index -= 1
-    return index + 1
+    return max(limit, *(text.rfind(mark, limit, position) + 1 for mark in marks))
 
 
 @dataclass(slots=True)
