@@ -6,6 +6,10 @@ agents only decode, call them, and send.
 
 from __future__ import annotations
 
+import fcntl
+import itertools
+from pathlib import Path
+
 import faust
 
 from newsmon.connections import faust_broker_options
@@ -15,12 +19,32 @@ from newsmon.settings import Settings
 MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 
 
+_SLOT_LOCKS: list = []  # held for the life of the process
+
+
+def _worker_slot(root: Path) -> Path:
+    """A data directory no other worker on this machine uses: the first free `slot-N`, locked
+    for this process's life. Its RocksDB tables cannot be opened by two workers at once (several
+    `newsmon process` on one state dir), and a restarted worker finds its slot's tables warm."""
+    root.mkdir(parents=True, exist_ok=True)
+    for number in itertools.count():
+        slot = root / f"slot-{number}"
+        slot.mkdir(exist_ok=True)
+        handle = open(slot / ".lock", "w")  # noqa: SIM115 - kept open: the lock lives with it
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        _SLOT_LOCKS.append(handle)
+        return slot
+
+
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for `settings`; several workers with the same app id share the partitions."""
     faust_fixes.apply()
     # Faust keeps an app directory even for in-memory tables: under the state dir, not the cwd.
-    data_dir = settings.state_dir / "faust"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = _worker_slot(settings.state_dir / "faust")
     app = faust.App(
         settings.faust_app_id,
         **faust_broker_options(settings),

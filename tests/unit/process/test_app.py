@@ -18,4 +18,10 @@ def test_fingerprint_table_values_read_back_from_the_changelog() -> None:
 
 def test_app_data_lives_under_the_state_dir(tmp_path) -> None:
     app = create_app(Settings(faust_app_id="unit-process", faust_web_port=0, state_dir=tmp_path))
-    assert app.conf.appdir.is_relative_to(tmp_path / "faust" / "unit-process-data")
+    assert app.conf.appdir.is_relative_to(tmp_path / "faust")
+
+
+def test_workers_on_one_state_dir_get_their_own_data_dirs(tmp_path) -> None:
+    first = create_app(Settings(faust_app_id="unit-process", faust_web_port=0, state_dir=tmp_path))
+    second = create_app(Settings(faust_app_id="unit-process", faust_web_port=0, state_dir=tmp_path))
+    assert first.conf.appdir != second.conf.appdir  # RocksDB tables open in one worker at a time
