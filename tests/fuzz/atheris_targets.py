@@ -21,7 +21,7 @@ from pathlib import Path
 
 import atheris
 
-with atheris.instrument_imports(include=["newsmon", "feedparser", "w3lib", "trafilatura", "htmldate", "readability", "justext"]):
+with atheris.instrument_imports(include=["newsmon", "feedparser", "w3lib", "trafilatura", "htmldate", "justext"]):
     from newsmon import records
     from newsmon.crawl.feeds import parse_feed, parse_sitemap
     from newsmon.crawl.page import Page, extract_page

@@ -1,9 +1,11 @@
 """HTML page → `Page`: main text and the metadata a news article carries.
 
 Steps, each a plain function:
-  1. decode the bytes (`decode.decode_html`), parse once with lxml;
-  2. main text: readability-lxml's main block (best on Chinese portal pages), trafilatura as
-     the fallback when that block is short; blocks become lines, captions and credits dropped;
+  1. decode the bytes (`decode.decode_html`), parse once with lxml: every later step reads that
+     tree (readability a copy, as it edits what it reads; trafilatura copies it itself);
+  2. main text: readability's main block (trafilatura's port of readability-lxml: best on
+     Chinese portal pages), trafilatura as the fallback when that block is short; blocks become
+     lines, captions and credits dropped;
   3. publish time: structured data first (JSON-LD, meta tags), then a labelled date in the page
      (发布时间：…), then the date nearest above the main text, then htmldate;
   4. author: meta / JSON-LD names that look like people, then Chinese bylines (作者：, 记者, 编辑：,
@@ -29,7 +31,7 @@ import trafilatura
 from cssselect import SelectorError, SelectorSyntaxError
 from lxml import etree
 from lxml.cssselect import CSSSelector
-from readability import Document
+from trafilatura.readability_lxml import Document
 
 from newsmon.crawl.decode import decode_html
 
@@ -158,13 +160,13 @@ def extract_page(body: bytes, url: str | None = None, content_type: str | None =
     hinted_title = _hinted(tree, hints.get("title"))
     hinted_date = _hinted(tree, hints.get("date"))
     meta = _meta(tree)
-    text = _hinted_body(tree, hints.get("body")) or _main_text(html, tree)
+    text = _hinted_body(tree, hints.get("body")) or _main_text(tree)
     page_text = _visible_text(tree)
     start, end = _locate(page_text, text)
     header = page_text[max(0, start - HEADER_WINDOW) : start]
     footer = page_text[end : end + FOOTER_WINDOW]
-    try:
-        doc = trafilatura.extract_metadata(tree, default_url=url)
+    try:  # title and site name; its date search kept short: htmldate runs below only when needed
+        doc = trafilatura.extract_metadata(tree, default_url=url, extensive=False)
     except Exception as error:  # it runs htmldate, which raises on odd dates ("+68:00" offsets)
         logging.getLogger(__name__).debug("trafilatura metadata failed: %s", error)
         doc = None
@@ -272,7 +274,7 @@ def _canonical(tree: etree._Element) -> str | None:
 # --- main text -------------------------------------------------------------------------------
 
 
-def _main_text(html: str, tree: etree._Element) -> str:
+def _main_text(tree: etree._Element) -> str:
     """readability's main block (good recall on portal pages), its edges trimmed by trafilatura.
 
     readability tends to take a container one level too big (title, date line, share buttons,
@@ -280,16 +282,20 @@ def _main_text(html: str, tree: etree._Element) -> str:
     table layouts. Lines before the first and after the last line trafilatura also kept are
     dropped. If readability finds little, trafilatura's text is used. Past `MAX_ELEMENTS` both
 are skipped for the plain block text of the body: their cost grows faster than linearly.
+    trafilatura runs fast (no fallback of its own): its fallback is readability and jusText,
+    and readability has just run here.
     """
     if sum(1 for _ in tree.iter()) > MAX_ELEMENTS:
         return _block_text(tree.find("body") if tree.find("body") is not None else tree)
     readable = ""
     try:
-        summary = Document(html).summary(html_partial=True)
+        summary = Document(deepcopy(tree)).summary()  # it edits the tree it is given
         readable = _block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
     except Exception as error:  # readability raises bare Exception subclasses on odd markup
         logging.getLogger(__name__).debug("readability failed: %s", error)
-    precise = _clean_lines((trafilatura.extract(tree, include_tables=True, deduplicate=True) or "").splitlines())
+    precise = _clean_lines(
+        (trafilatura.extract(tree, include_tables=True, deduplicate=True, fast=True) or "").splitlines()
+    )
     if len(_compact(readable)) < MIN_READABILITY_SHARE * len(_compact(precise)):
         return precise
     lines = readable.splitlines()
