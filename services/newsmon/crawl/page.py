@@ -386,7 +386,8 @@ def _published(tree: etree._Element, meta: dict[str, str], page_text: str, heade
         if when := _from_match(match):
             return when
     try:
-        found = htmldate.find_date(tree, original_date=True, outputformat="%Y-%m-%d %H:%M:%S")
+        # not its extensive text search: in a page without a date it takes figures ("12007万元") for years
+        found = htmldate.find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d %H:%M:%S")
     except Exception as error:  # htmldate raises assorted errors on odd markup
         logging.getLogger(__name__).debug("htmldate failed: %s", error)
         found = None
