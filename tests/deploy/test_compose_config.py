@@ -104,7 +104,8 @@ def test_the_crawler_polls_the_demo_site_service_allowlisted(project: dict, runt
     enabled = [s for s in sources.sources if s.enabled]
     assert enabled
     for source in sources.sources:
-        for url in (str(u) for u in (source.feed, source.sitemap) if u) if source.kind in ("feed", "sitemap") else [source.url()]:
+        urls = [str(u) for u in (source.feed, source.sitemap) if u] or [source.url()]  # listing / e-paper: its host
+        for url in urls:
             parts = urlsplit(url)
             assert (parts.hostname, parts.port) == ("demo-site", port), url
             assert f"{parts.hostname}:{parts.port}" in settings.allow_hosts, url
