@@ -19,6 +19,7 @@ from newsmon.crawl.worker import CrawlWorker
 from newsmon.settings import Settings
 from newsmon.topics import DEADLETTER, RAW
 from tests.kafka_helpers import read_topic
+from tests.servers import ServerLoop
 
 pytestmark = pytest.mark.integration
 
@@ -101,12 +102,15 @@ class Site:
 
 @pytest.fixture
 async def sites() -> list[Site]:
+    """The three sites, on a loop of their own: arrival times do not wait on the workers' loop."""
     running = [Site("张湾日报", "张湾区", gbk=False), Site("茅箭新闻", "茅箭区", gbk=True), Site("郧阳在线", "郧阳区", gbk=False)]
+    servers = ServerLoop()
     for site in running:
-        await site.start()
+        await servers.run(site.start())
     yield running
     for site in running:
-        await site.stop()
+        await servers.run(site.stop())
+    servers.close()
 
 
 async def test_two_workers_share_sources_fetch_once_and_stay_polite(ready: Settings, sites: list[Site], tmp_path: Path) -> None:
