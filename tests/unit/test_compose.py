@@ -28,7 +28,7 @@ def test_images_use_the_pinned_versions() -> None:
     assert SERVICES["kibana"]["image"].endswith(f"/kibana:{versions.KIBANA_VERSION}")
 
 
-def test_ports_match_the_local_defaults() -> None:
+def test_ports_match_the_local_defaults(no_newsmon_env: None) -> None:
     defaults = Settings()
     assert f"{defaults.kafka_port}:{defaults.kafka_port}" in SERVICES["kafka"]["ports"]
     assert f"{defaults.es_port}:{defaults.es_port}" in SERVICES["elasticsearch"]["ports"]

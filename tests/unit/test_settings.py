@@ -11,7 +11,7 @@ from newsmon.connections import kafka_options
 from newsmon.settings import Settings
 
 
-def test_defaults_point_at_the_local_stack() -> None:
+def test_defaults_point_at_the_local_stack(no_newsmon_env: None) -> None:
     s = Settings()
     assert s.kafka_bootstrap == "127.0.0.1:9092" and s.es_url == "http://127.0.0.1:9200"
     assert (s.schemas_dir / "topics.yaml").is_file()
