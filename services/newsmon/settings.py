@@ -28,14 +28,12 @@ def _data_root() -> Path:
 
 
 DATA_ROOT = _data_root()
+#: The default sources file: the demo news site's feeds, lists and e-paper.
+DEMO_SOURCES_FILE = DATA_ROOT / "deploy" / "sources" / "demo.yaml"
 
 
 def _default_schemas_dir() -> Path:
     return DATA_ROOT / "schemas"
-
-
-def _default_sources_file() -> Path:
-    return DATA_ROOT / "deploy" / "sources" / "demo.yaml"
 
 
 def _running_as_root() -> bool:
@@ -94,7 +92,10 @@ class Settings(BaseSettings):
     maven_repo_url: str = Field("https://repo.maven.apache.org/maven2", description="Where the ES zip is fetched.")
 
     # --- Crawler ----------------------------------------------------------------------------
-    sources_file: Path = Field(default_factory=_default_sources_file, description="YAML list of feeds to poll.")
+    sources_file: Path = Field(DEMO_SOURCES_FILE, description="YAML list of feeds to poll.")
+    sources_base_url: str | None = Field(
+        None, description="Replaces the sources file's base_url: the same file for a site on another host or port."
+    )
     crawl_group: str = Field("newsmon-crawl", description="Consumer group of the crawler workers.")
     crawl_max_polls: int = Field(8, description="Feeds one worker polls at once.")
     crawl_stop_wait_s: float = Field(

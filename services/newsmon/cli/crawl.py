@@ -85,7 +85,7 @@ def status() -> None:
     from newsmon.crawl.state import CrawlState
 
     settings = get_settings()
-    sources = SourceFile(settings.sources_file)
+    sources = SourceFile(settings.sources_file, settings.sources_base_url)
     sources.reload()
 
     async def read() -> dict:

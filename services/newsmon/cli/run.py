@@ -15,7 +15,7 @@ from rich.live import Live
 from newsmon.cli._app import app
 from newsmon.cli.admin import ensure_all
 from newsmon.cli.stack import print_status
-from newsmon.settings import get_settings
+from newsmon.settings import DEMO_SOURCES_FILE, get_settings
 from newsmon.stack.local import LocalStack
 
 console = Console()
@@ -65,6 +65,8 @@ def run(
         supervisor.add("demo-site", "demo-site", "--port", str(demo_port))
         allow = [*settings.allow_hosts, f"127.0.0.1:{demo_port}"]
         worker_env["NEWSMON_ALLOW_HOSTS"] = json.dumps(allow)
+        if settings.sources_file == DEMO_SOURCES_FILE and not settings.sources_base_url:
+            worker_env["NEWSMON_SOURCES_BASE_URL"] = f"http://127.0.0.1:{demo_port}/"  # the demo file, at this port
         console.print(f"demo news site: http://127.0.0.1:{demo_port}/ (allowlisted for the crawler)")
     for i in range(crawlers):
         supervisor.add(f"crawler-{i + 1}", "crawl", env=worker_env)

@@ -52,7 +52,7 @@ def check(
         path = Path(target)
         if not path.is_file():
             raise typer.BadParameter(f"{target} is neither a file nor a URL")
-        parsed = parse_sources(path.read_text("utf-8"))
+        parsed = parse_sources(path.read_text("utf-8"), settings.sources_base_url)
         problems, sources = parsed.problems, parsed.sources
         if ids:
             sources = [s for s in sources if s.id in ids]

@@ -236,8 +236,9 @@ def _absolute(entry: Any, base: str) -> Any:
     return entry
 
 
-def parse_sources(text: str) -> SourceList:
-    """Validate every entry; keep the good ones, describe the bad ones ("line 12: entry 3 (id): where: why")."""
+def parse_sources(text: str, base_url: str | None = None) -> SourceList:
+    """Validate every entry; keep the good ones, describe the bad ones ("line 12: entry 3 (id): where: why").
+    `base_url`, when given, replaces the file's own."""
     result = SourceList()
     try:
         doc = yaml.safe_load(text) or {}
@@ -248,7 +249,7 @@ def parse_sources(text: str) -> SourceList:
     if not isinstance(entries, list):
         result.problems.append("expected a top-level 'sources:' list")
         return result
-    base = doc.get("base_url")
+    base = base_url or doc.get("base_url")
     if base is not None and (not isinstance(base, str) or urlsplit(base).scheme not in ("http", "https")):
         result.problems.append(f"base_url: not an http(s) URL: {base!r}")
         base = None
@@ -295,8 +296,9 @@ def sources_json_schema() -> dict[str, Any]:
 class SourceFile:
     """The sources file, re-read when its modification time changes (no restart needed)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, base_url: str | None = None) -> None:
         self.path = path
+        self.base_url = base_url
         self._stamp: tuple[float, int] | None = None
         self.current = SourceList()
 
@@ -315,7 +317,7 @@ class SourceFile:
         if stamp == self._stamp:
             return False
         self._stamp = stamp
-        self.current = parse_sources(self.path.read_text(encoding="utf-8"))
+        self.current = parse_sources(self.path.read_text(encoding="utf-8"), self.base_url)
         for problem in self.current.problems:
             log.error("sources file %s: %s", self.path, problem)
         log.info("sources file %s: %d sources", self.path, len(self.current.sources))

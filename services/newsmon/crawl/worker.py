@@ -121,7 +121,7 @@ class CrawlWorker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.frontier = settings.topic(FRONTIER)
-        self.sources = SourceFile(settings.sources_file)
+        self.sources = SourceFile(settings.sources_file, settings.sources_base_url)
         self.limiter = HostLimiter(settings.host_concurrency, settings.host_delay_s)
         self.owned: set[int] = set()
         self.polling: dict[str, asyncio.Task] = {}

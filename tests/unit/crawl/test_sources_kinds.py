@@ -42,6 +42,13 @@ def test_listing_epaper_and_feed_entries_load_relative_to_base_url() -> None:
         "government", "newspaper", "statistics_bureau")
 
 
+def test_a_given_base_url_replaces_the_files() -> None:
+    """`newsmon run --demo-port` and containers point one file at another host or port."""
+    tjsj, paper, stats = parse_sources(GOOD, base_url="http://127.0.0.1:18800/").sources
+    assert tjsj.url() == "http://127.0.0.1:18800/zwgk/tjsj/index.html"
+    assert str(stats.feed) == "https://tjj.shiyan.gov.cn/rss.xml"  # absolute URLs stay
+
+
 def test_authority_by_host() -> None:
     assert authority_of("https://www.stats.gov.cn/sj/") == "statistics_bureau"
     assert authority_of("http://tjj.hubei.gov.cn/") == "statistics_bureau"
