@@ -46,6 +46,12 @@ CREATE TABLE IF NOT EXISTS applied (next_offset INTEGER NOT NULL);
 """
 
 
+def url_record(task: dict[str, Any], outcome: str, fetched_at: str) -> dict[str, Any]:
+    """The crawl.state record of a fetch task done (or given up on, `outcome` says which)."""
+    return {"schema_version": 1, "kind": "url", "article_id": task["article_id"], "url": task["url"],
+            "fetched_at": fetched_at, "outcome": outcome, "source_id": task["source_id"]}
+
+
 class PartitionStore:
     """One crawl.state partition on local disk: URLs, feed records and the next offset to read."""
 

@@ -35,7 +35,7 @@ from newsmon.crawl.page import extract_page
 from newsmon.crawl.publisher import fetch_task, now_iso, raw_article
 from newsmon.crawl.schedule import is_flagged, next_poll, wants_full_fetch
 from newsmon.crawl.sources import Source, SourceFile
-from newsmon.crawl.state import CrawlState
+from newsmon.crawl.state import CrawlState, url_record
 from newsmon.crawl.urls import article_id, host_key
 from newsmon.deadletter import envelope
 from newsmon.settings import Settings
@@ -399,10 +399,7 @@ class CrawlWorker:
         await self._remember(task, reason)
 
     async def _remember(self, task: dict[str, Any], outcome: str) -> None:
-        await self.state.put_url({
-            "schema_version": 1, "kind": "url", "article_id": task["article_id"], "url": task["url"],
-            "fetched_at": now_iso(), "outcome": outcome, "source_id": task["source_id"],
-        })
+        await self.state.put_url(url_record(task, outcome, now_iso()))
 
     async def _dead_letter(self, stage: str, reason: str, detail: str, original: bytes | None, *,
                            url: str | None, source_id: str | None, key: str | None = None) -> None:
