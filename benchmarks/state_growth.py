@@ -13,7 +13,7 @@ Warm = the local state of a previous run on disk (the crawler's SQLite copies, t
 RocksDB), cold = an empty state dir. Each measurement runs in a fresh child process.
 
 Usage: python benchmarks/state_growth.py [--sizes 10000 100000 1000000]
-Needs the local stack; a private topic prefix and app id, all removed afterwards. Prints JSON.
+Needs the local stack; a private topic prefix and app id, all removed afterwards. Prints a JSON line per size.
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ async def write_fingerprint_history(settings: Settings, n: int, state_dir: Path)
         futures = []
         for key, value in fingerprint_history(n, settings.dedupe_window_days).items():
             raw = app.serializers.dumps_value(table.value_type, value, serializer=table.value_serializer)
-            futures.append(await producer.send(topic, raw, key=key.encode(), partition=0))
+            raw_key = app.serializers.dumps_key(table.key_type, key, serializer=table.key_serializer)
+            futures.append(await producer.send(topic, raw, key=raw_key, partition=0))
         await asyncio.gather(*futures)
         return len(futures)
     finally:
@@ -202,8 +203,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     args = parser.parse_args()
-    results = [asyncio.run(one_size(n)) for n in args.sizes]
-    print(json.dumps(results, indent=2))
+    for n in args.sizes:
+        print(json.dumps(asyncio.run(one_size(n))), flush=True)
 
 
 if __name__ == "__main__":

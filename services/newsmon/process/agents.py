@@ -39,12 +39,14 @@ def keys_with_prefix(table: faust.Table, prefix: str) -> list[str]:
     store = table.data
     if not hasattr(store, "_dbs_for_actives"):
         return [key for key in store if key.startswith(prefix)]
-    start, found = prefix.encode(), []
+    serializers = table.app.serializers
+    # Stored keys are the serialized ones (JSON strings): the prefix without its closing quote.
+    start, found = serializers.dumps_key(table.key_type, prefix, serializer=table.key_serializer)[:-1], []
     for db in store._dbs_for_actives():
         for key in db.keys(from_key=start):
             if not key.startswith(start):
                 break
-            found.append(key.decode())
+            found.append(serializers.loads_key(table.key_type, key, serializer=table.key_serializer))
     return found
 
 
