@@ -165,7 +165,8 @@ class CrawlState:
             for tp in tps:
                 # Below the log start, records were compacted away: the ones that matter were
                 # tombstones of expired URLs, which `expire` deletes locally anyway.
-                self._consumer.seek(tp, max(self.stores[tp.partition].next_offset(), starts[tp]))
+                self._positions[tp] = max(self.stores[tp.partition].next_offset(), starts[tp])
+                self._consumer.seek(tp, self._positions[tp])
             self._task = asyncio.create_task(self._tail())
             await self.catch_up()
         self.feeds = {ident: feed for store in self.stores.values() for ident, feed in store.feeds().items()}
