@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -148,7 +147,15 @@ def crawler_ready(settings_json: str) -> None:
         return elapsed
 
     seconds = asyncio.run(run())
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb("self")}))
+
+
+def peak_rss_mb(pid: str | int) -> int:
+    """VmHWM (getrusage's maxrss would be the forking parent's: Linux keeps it across exec)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
 
 
 def measure_crawler(settings: Settings) -> dict:
@@ -159,16 +166,14 @@ def measure_crawler(settings: Settings) -> dict:
 
 def measure_processor(settings: Settings, log_dir: Path) -> dict:
     worker = WorkerProcess(settings, "process", log_dir=log_dir)
-    started, peak = time.perf_counter(), 0
+    started = time.perf_counter()
     try:
         while "Ready" not in worker.log():
             if not worker.alive() or time.perf_counter() - started > 900:
                 raise RuntimeError(f"processor never ready:\n{worker.log()[-3000:]}")
             time.sleep(0.1)
         elapsed = time.perf_counter() - started
-        for line in Path(f"/proc/{worker.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) // 1024
+        peak = peak_rss_mb(worker.proc.pid)
     finally:
         worker.stop()
     return {"seconds": round(elapsed, 2), "peak_rss_mb": peak}
