@@ -68,9 +68,9 @@ def stack() -> Iterator[Settings]:
 
 
 @pytest.fixture
-async def fresh(stack: Settings) -> AsyncIterator[Settings]:
-    """Settings with a topic prefix, index prefix and group names no other test uses; whatever
-    carries the tag is deleted afterwards."""
+async def fresh(stack: Settings, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Settings with a topic prefix, index prefix, group names and local state dir no other test
+    uses; whatever carries the tag is deleted afterwards."""
     from tests.cleanup import remove
 
     tag = new_tag()
@@ -81,6 +81,7 @@ async def fresh(stack: Settings) -> AsyncIterator[Settings]:
             "faust_app_id": f"{tag}-process",
             "index_group": f"{tag}-index",
             "crawl_group": f"{tag}-crawl",
+            "state_dir": tmp_path / "state",
         }
     )
     # A killed worker's group stays non-empty until the broker times the member out.

@@ -32,7 +32,7 @@ from newsmon.index.documents import (
     observation_from_document,
 )
 from newsmon.index.templates import KINDS, move_alias, names
-from newsmon.process.dedupe import first_copy
+from newsmon.process.dedupe import advance, article_day, decision_prefix, expire, first_copy
 from newsmon.process.enrich import EXTRACTOR_VERSION, enrich_raw
 from newsmon.reconcile.agents import key_of
 from newsmon.reconcile.choose import apply
@@ -120,7 +120,11 @@ async def run_replay(settings: Settings, plan: ReplayPlan, progress: Callable[[i
                         counts["failed"] += 1
                         continue
                     article = bundle["article"]
-                    original = first_copy(fingerprints, article["article_id"], int(bundle["simhash"], 16))
+                    day, window = article_day(article), settings.dedupe_window_days
+                    for gone in advance(fingerprints, day, window):
+                        prefix = decision_prefix(gone)
+                        expire(fingerprints, [key for key in fingerprints if key.startswith(prefix)])
+                    original = first_copy(fingerprints, article["article_id"], int(bundle["simhash"], 16), day, window)
                     article["duplicate_of"] = original
                     doc_id, doc = article_document(article)
                     actions.append({"_index": plan.indices["articles"], "_id": doc_id, "_source": doc})

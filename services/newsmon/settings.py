@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     host_delay_s: float = 1.0
     host_concurrency: int = 2
     default_poll_interval_s: float = 300.0
+    crawl_url_retention_days: int = Field(
+        180, description="A fetched URL is remembered this long (as long as a source may list an article "
+        "again); then it is deleted from crawl.state (a tombstone) and fetched again if it reappears.",
+    )
 
     # --- Processing -------------------------------------------------------------------------
     faust_app_id: str = "newsmon-process"
@@ -122,6 +126,11 @@ class Settings(BaseSettings):
         "enriched bundle is ~7x its input, so bigger ones would stall a worker and overflow news.enriched.",
     )
     deadletter_max_ratio: float = Field(0.5, description="Stop loudly when more than this share of a window dead-letters.")
+    dedupe_window_days: int = Field(
+        30, description="Near-duplicates are looked for among first copies dated within this many days of an "
+        "article (publication date, else fetch time); older decisions are deleted from the fingerprint table, "
+        "so its size and recovery follow the window, not the history.",
+    )
 
     # --- Indexing ---------------------------------------------------------------------------
     index_group: str = "newsmon-index"

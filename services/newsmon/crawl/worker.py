@@ -5,7 +5,8 @@ Workers share one consumer group over crawl.frontier, whose records are keyed by
 worker that owns a host's partition is the only one fetching that host's pages and polling the
 feeds served from it, so per-host concurrency and delay hold across workers, and each source is
 polled once per interval however many workers run. Feed validators, schedules and the URLs
-fetched live in crawl.state (see CrawlState), so restarts and rebalances lose none of it.
+fetched live in crawl.state, co-partitioned with the frontier (see CrawlState), so restarts and
+rebalances lose none of it and a worker loads only the state of the hosts it owns.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from newsmon.crawl.page import extract_page
 from newsmon.crawl.publisher import fetch_task, now_iso, raw_article
 from newsmon.crawl.schedule import is_flagged, next_poll, wants_full_fetch
 from newsmon.crawl.sources import Source, SourceFile
-from newsmon.crawl.state import CrawlState
+from newsmon.crawl.state import CrawlState, url_record
 from newsmon.crawl.urls import article_id, host_key
 from newsmon.deadletter import envelope
 from newsmon.settings import Settings
@@ -42,6 +43,7 @@ from newsmon.topics import DEADLETTER, RAW
 
 FRONTIER = "crawl.frontier"
 SOURCES_CHECK_S = 2.0
+EXPIRE_EVERY_S = 3600.0  # fetched URLs past the retention are deleted this often (and on every assignment)
 log = logging.getLogger("newsmon.crawl")
 
 
@@ -108,7 +110,9 @@ class _Ownership(ConsumerRebalanceListener):
             pass
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        await self.worker.state.catch_up()  # see what the previous owners recorded
+        # Load the state of these partitions (see what the previous owners recorded), drop the rest.
+        await self.worker.state.assign({tp.partition for tp in assigned})
+        await self.worker.state.expire()
         # The previous owner's last request to a host may be this recent: keep the delay across the handover.
         await asyncio.sleep(self.worker.settings.host_delay_s)
         self.worker.owned = {tp.partition for tp in assigned}
@@ -141,12 +145,15 @@ class CrawlWorker:
         consumer.subscribe([self.frontier], listener=_Ownership(self))
         await consumer.start()
         self.partitions = sorted(consumer.partitions_for_topic(self.frontier) or [])
-        last_sources_check = 0.0
+        last_sources_check = last_expiry = time.monotonic() - SOURCES_CHECK_S
         try:
             while not stop.is_set():
                 if time.monotonic() - last_sources_check > SOURCES_CHECK_S:
                     self.sources.reload()
                     last_sources_check = time.monotonic()
+                if time.monotonic() - last_expiry > EXPIRE_EVERY_S:
+                    await self.state.expire()
+                    last_expiry = time.monotonic()
                 self._schedule_polls()
                 batch = await consumer.getmany(timeout_ms=500, max_records=20)
                 if batch:
@@ -213,7 +220,7 @@ class CrawlWorker:
         if record["errors"] or next_at is None:
             next_at = next_poll(datetime.now(UTC), interval, record["errors"])
         record["next_poll_at"] = next_at.isoformat()
-        await self.state.put_feed(record)
+        await self.state.put_feed(record, host_key(source.url()))
         self.stats["polls"] += 1
 
     async def _get(self, source: Source, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
@@ -246,7 +253,7 @@ class CrawlWorker:
 
     def _known(self, url: str) -> bool:
         ident = article_id(url)
-        return self.state.seen(ident) or ident in self.queued
+        return self.state.seen(ident, host_key(url)) or ident in self.queued
 
     async def _poll_listing(self, source: Source, record: dict[str, Any], previous: dict[str, Any], full: bool) -> None:
         """Read the listing down to known links (crawl.listing); queue the new ones with the list's dates."""
@@ -331,7 +338,7 @@ class CrawlWorker:
         futures = []
         for task in tasks:
             ident = task["article_id"]
-            if self.state.seen(ident) or ident in self.queued:
+            if self.state.seen(ident, task["host"]) or ident in self.queued:
                 continue
             records.check(self.settings.schemas_dir, FRONTIER, task)
             futures.append(await self.producer.send(self.frontier, records.encode(task), key=task["host"].encode()))
@@ -358,7 +365,7 @@ class CrawlWorker:
         await asyncio.gather(*(self._fetch_page(task) for task in tasks))
 
     async def _fetch_page(self, task: dict[str, Any]) -> None:
-        if self.state.seen(task["article_id"]):
+        if self.state.seen(task["article_id"], task["host"]):
             self.stats["already_fetched"] += 1
             return
         started = time.monotonic()
@@ -392,10 +399,7 @@ class CrawlWorker:
         await self._remember(task, reason)
 
     async def _remember(self, task: dict[str, Any], outcome: str) -> None:
-        await self.state.put_url({
-            "schema_version": 1, "kind": "url", "article_id": task["article_id"], "url": task["url"],
-            "fetched_at": now_iso(), "outcome": outcome, "source_id": task["source_id"],
-        })
+        await self.state.put_url(url_record(task, outcome, now_iso()))
 
     async def _dead_letter(self, stage: str, reason: str, detail: str, original: bytes | None, *,
                            url: str | None, source_id: str | None, key: str | None = None) -> None:

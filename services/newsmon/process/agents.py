@@ -17,12 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from datetime import date
 
 import faust
 
 from newsmon import metrics, records
 from newsmon.deadletter import DeadLetterLimit, envelope
-from newsmon.process.dedupe import first_copy
+from newsmon.process.dedupe import advance, article_day, decision_prefix, expire, first_copy
 from newsmon.process.enrich import enrich_raw
 from newsmon.quality import observe_published
 from newsmon.records import InvalidRecord
@@ -31,6 +32,22 @@ from newsmon.topics import ARTICLES, DEADLETTER, INDICATORS, RAW
 
 ENRICHED = "news.enriched"
 log = logging.getLogger("newsmon.process")
+
+
+def keys_with_prefix(table: faust.Table, prefix: str) -> list[str]:
+    """The table's keys that start with `prefix`: a range scan on RocksDB, a scan elsewhere."""
+    store = table.data
+    if not hasattr(store, "_dbs_for_actives"):
+        return [key for key in store if key.startswith(prefix)]
+    serializers = table.app.serializers
+    # Stored keys are the serialized ones (JSON strings): the prefix without its closing quote.
+    start, found = serializers.dumps_key(table.key_type, prefix, serializer=table.key_serializer)[:-1], []
+    for db in store._dbs_for_actives():
+        for key in db.keys(from_key=start):
+            if not key.startswith(start):
+                break
+            found.append(serializers.loads_key(table.key_type, key, serializer=table.key_serializer))
+    return found
 
 
 def register(app: faust.App, settings: Settings) -> None:
@@ -43,7 +60,9 @@ def register(app: faust.App, settings: Settings) -> None:
     articles_topic, indicators_topic, deadletter_topic = topic(ARTICLES), topic(INDICATORS), topic(DEADLETTER)
     # No value_type: values are JSON lists, and with value_type=list Faust calls list.from_data on
     # every changelog record, so a restarted worker never finishes recovering the table.
-    fingerprints = app.Table("fingerprints", default=None, partitions=1, key_type=str)
+    # On RocksDB, so a restarted worker recovers only the changelog written since its last run.
+    fingerprints = app.Table("fingerprints", default=None, partitions=1, key_type=str,
+                             store="rocksdb:fingerprints")  # "rocksdb://" is a falsy URL: Faust would take memory
     limit = DeadLetterLimit(settings.deadletter_max_ratio)
     worker = f"{socket.gethostname()}:{os.getpid()}"
     schemas = settings.schemas_dir
@@ -94,7 +113,12 @@ def register(app: faust.App, settings: Settings) -> None:
             return
         article = bundle["article"]
         article_id = article["article_id"]
-        original = first_copy(fingerprints, article_id, int(bundle["simhash"], 16))
+        day = article_day(article)
+        expired = advance(fingerprints, day, settings.dedupe_window_days)
+        original = first_copy(fingerprints, article_id, int(bundle["simhash"], 16), day, settings.dedupe_window_days)
+        for gone in expired:
+            count = expire(fingerprints, keys_with_prefix(fingerprints, decision_prefix(gone)))
+            log.info("fingerprints: day %s left the window, %d decisions deleted", date.fromordinal(gone), count)
         key = article_id.encode()
         article["duplicate_of"] = original
         await articles_topic.send(key=key, value=records.encode(article))
