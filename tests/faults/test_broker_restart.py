@@ -32,8 +32,9 @@ async def _tick(supervisor: Supervisor, stop: asyncio.Event) -> None:
 
 
 async def test_broker_restart_is_ridden_out_without_loss(
-    pipeline: Settings, corpus: Corpus, tmp_path: Path, report: Callable[[str], None]
+    pipeline: Settings, stack: Settings, corpus: Corpus, tmp_path: Path, report: Callable[[str], None]
 ) -> None:
+    # LocalStack(stack): the session's stack is found by its state dir, not `pipeline`'s per-test one.
     supervisor = Supervisor(tmp_path / "supervised", env=settings_env(pipeline))
     children = [supervisor.add(role, role) for role in ("process", "index")]
     progress, feeder, stop = Progress(pipeline), Feeder(pipeline, list(corpus.messages), FEED_S), asyncio.Event()
@@ -49,16 +50,16 @@ async def test_broker_restart_is_ridden_out_without_loss(
         assert await wait_until(some_indexed, 90), logs()
         at_stop = progress.latest()
         broker_down = True
-        await asyncio.to_thread(LocalStack(pipeline).kafka.stop)
+        await asyncio.to_thread(LocalStack(stack).kafka.stop)
         await asyncio.sleep(DOWN_S)
-        await asyncio.to_thread(LocalStack(pipeline).up)
+        await asyncio.to_thread(LocalStack(stack).up)
         broker_down = False
         cleared = time.monotonic()
         await tasks[1]
         result, exact_at = await settle(pipeline, corpus, timeout_s=180)
     finally:
         if broker_down:  # never leave the stack broken for the next test
-            await asyncio.to_thread(LocalStack(pipeline).up)
+            await asyncio.to_thread(LocalStack(stack).up)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
         states = [c.state for c in children]

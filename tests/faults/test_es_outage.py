@@ -22,8 +22,9 @@ OUTAGE_S = 60.0
 
 
 async def test_elasticsearch_outage_pauses_and_resumes_without_loss(
-    pipeline: Settings, corpus: Corpus, tmp_path: Path, report: Callable[[str], None]
+    pipeline: Settings, stack: Settings, corpus: Corpus, tmp_path: Path, report: Callable[[str], None]
 ) -> None:
+    # LocalStack(stack): the session's stack is found by its state dir, not `pipeline`'s per-test one.
     workers = [WorkerProcess(pipeline, role, log_dir=tmp_path) for role in ("process", "index")]
     progress, feeder, stop = Progress(pipeline), Feeder(pipeline, list(corpus.messages), FEED_S), asyncio.Event()
     started = time.monotonic()
@@ -36,9 +37,9 @@ async def test_elasticsearch_outage_pauses_and_resumes_without_loss(
         assert await wait_until(some_indexed, 90), "\n".join(w.log()[-3000:] for w in workers)
         at_stop = progress.latest()
         es_down = True
-        await asyncio.to_thread(LocalStack(pipeline).es.stop)
+        await asyncio.to_thread(LocalStack(stack).es.stop)
         await asyncio.sleep(OUTAGE_S)
-        await asyncio.to_thread(LocalStack(pipeline).up)
+        await asyncio.to_thread(LocalStack(stack).up)
         es_down = False
         cleared = time.monotonic()
         await tasks[1]
@@ -46,7 +47,7 @@ async def test_elasticsearch_outage_pauses_and_resumes_without_loss(
         assert all(w.alive() for w in workers), "\n".join(w.log()[-3000:] for w in workers)
     finally:
         if es_down:  # never leave the stack broken for the next test
-            await asyncio.to_thread(LocalStack(pipeline).up)
+            await asyncio.to_thread(LocalStack(stack).up)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
         exits = [w.stop() for w in workers]

@@ -95,17 +95,17 @@ async def test_mapping_rejection_goes_to_the_dead_letter_topic(ready: Settings) 
     assert stats.dead_letters == 2
 
 
-async def test_elasticsearch_stopped_mid_stream_loses_nothing(ready: Settings) -> None:
-    stack = LocalStack(ready)
+async def test_elasticsearch_stopped_mid_stream_loses_nothing(ready: Settings, stack: Settings) -> None:
+    local = LocalStack(stack)  # the session's stack: `ready` has a per-test state dir
     alias = names(ready, "articles").read_alias
     stop, task = await run_indexer(ready)
     try:
         await produce(ready, ready.topic(ARTICLES), [(a["article_id"].encode(), encode(a)) for a in articles(50)])
         assert await wait_until(lambda: _equals(ready, alias, 50), 30)
-        await asyncio.to_thread(stack.es.stop)
+        await asyncio.to_thread(local.es.stop)
         await produce(ready, ready.topic(ARTICLES), [(a["article_id"].encode(), encode(a)) for a in articles(50, start=50)])
         await asyncio.sleep(5)  # the indexer is now failing, pausing, retrying
-        await asyncio.to_thread(stack.up)
+        await asyncio.to_thread(local.up)
         assert await wait_until(lambda: _equals(ready, alias, 100), 90)
     finally:
         stop.set()
