@@ -105,6 +105,7 @@ class _Ownership(ConsumerRebalanceListener):
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
         """Finish in-flight polls and fetches before the hosts move: two owners never overlap."""
         self.worker.owned = set()
+        self.worker.revocations += 1
         await asyncio.gather(*self.worker.polling.values(), return_exceptions=True)
         async with self.worker.fetching:
             pass
@@ -130,6 +131,7 @@ class CrawlWorker:
         self.owned: set[int] = set()
         self.polling: dict[str, asyncio.Task] = {}
         self.fetching = asyncio.Lock()
+        self.revocations = 0  # a batch taken before a revocation is not fetched after it
         self.queued: dict[str, float] = {}
         self._partitioner = DefaultPartitioner()
         self.stats = defaultdict(int)
@@ -158,9 +160,12 @@ class CrawlWorker:
                 batch = await consumer.getmany(timeout_ms=500, max_records=20)
                 if batch:
                     messages = [m for ms in batch.values() for m in ms]
-                    if not await finish_within(self._fetch_locked(messages), stop, self.settings.crawl_stop_wait_s):
+                    fetched: list[bool] = []
+                    if not await finish_within(self._fetch_locked(messages, self.revocations, fetched), stop,
+                                               self.settings.crawl_stop_wait_s):
                         break  # stopped mid-batch: uncommitted, so the next owner fetches it again
-                    await commit_or_redeliver(consumer, {tp: ms[-1].offset + 1 for tp, ms in batch.items()}, "crawl")
+                    if fetched:
+                        await commit_or_redeliver(consumer, {tp: ms[-1].offset + 1 for tp, ms in batch.items()}, "crawl")
         finally:
             # A cancelled poll recorded nothing: the feed's next owner polls it again.
             await _wait_or_cancel(list(self.polling.values()), self.settings.crawl_stop_wait_s)
@@ -347,10 +352,17 @@ class CrawlWorker:
         return len(futures)
 
     # --- pages --------------------------------------------------------------------------
-    async def _fetch_locked(self, messages: list[Any]) -> None:
-        """A batch, under the lock a rebalance takes to wait for in-flight fetches."""
+    async def _fetch_locked(self, messages: list[Any], revocations: int, fetched: list[bool]) -> None:
+        """A batch, under the lock a rebalance takes to wait for in-flight fetches. A revocation
+        may take the lock between the batch's poll and this call: then its hosts may have a new
+        owner already, so the batch is left uncommitted (`fetched` stays empty) and whoever owns
+        its partitions after the rebalance reads it again from the last commit."""
         async with self.fetching:
+            if revocations != self.revocations:
+                log.info("batch of %d tasks taken before a rebalance: left to the partitions' owners", len(messages))
+                return
             await self._fetch_batch(messages)
+            fetched.append(True)
 
     async def _fetch_batch(self, messages: list[Any]) -> None:
         """Fetch a batch of tasks concurrently; the host limiter keeps each host polite."""
